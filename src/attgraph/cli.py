@@ -1,0 +1,169 @@
+"""The ``attgraph`` command: parses arguments and calls the core. Each command is a plain function.
+
+Exit codes: 0 success (and, for ``validate``, the data conforms), 1 the data does not conform, 2 the
+command could not run (bad input, unreadable file, syntax error …), with the reason on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .build import build
+from .errors import AttgraphError
+from .formats import result_format
+from .graph import KnowledgeGraph
+from .settings import Settings
+from .textio import table
+
+__all__ = ["cmd_build", "cmd_info", "cmd_ingest", "cmd_query", "cmd_serve", "main"]
+
+
+def _graph(args: argparse.Namespace) -> KnowledgeGraph:
+    return KnowledgeGraph.load(_settings(args))
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    root = getattr(args, "root", None)
+    return Settings.from_env(root=Path(root) if root else None)
+
+
+def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
+    """Load and check the graph, then write the dumps and the VoID/DCAT description."""
+    graph = _graph(args)
+    out_dir = Path(args.out) if args.out else graph.settings.dist_dir
+    report = build(graph, out_dir)
+    print(f"built {report.triples} statements into {report.out_dir}", file=out)
+    for name, size in report.files.items():
+        print(f"  {name}  {size} bytes", file=out)
+    return 0
+
+
+def _read_query(text: str) -> str:
+    if text == "-":
+        return sys.stdin.read()
+    path = Path(text)
+    if text.endswith(".rq") or (len(text) < 4096 and "{" not in text and path.is_file()):
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise AttgraphError(f"{text}: cannot read: {error.strerror}", {"file": text}) from error
+    return text
+
+
+def cmd_query(args: argparse.Namespace, out: TextIO) -> int:
+    """Run a SPARQL query (a file, a string or ``-``) or a named query and print the result."""
+    graph = _graph(args)
+    params = dict(p.split("=", 1) for p in args.param or [])
+    if args.named:
+        result = graph.run(args.named, params)
+    else:
+        result = graph.query(_read_query(args.sparql))
+    fmt = args.format
+    if result.kind == "ask":
+        print("true" if result.boolean else "false", file=out)
+    elif result.kind == "graph":
+        from .formats import graph_format
+
+        name = "turtle" if fmt == "table" else fmt
+        out.write(result.serialize(graph_format(name)).decode("utf-8"))
+    elif fmt == "table":
+        print(table(result.variables, [[r[v] for v in result.variables] for r in result.values()]), file=out)
+    else:
+        out.write(result.serialize(result_format(fmt)).decode("utf-8"))
+    return 0
+
+
+def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
+    """Print counts: triples, per named graph and per class (text or JSON)."""
+    graph = _graph(args)
+    counts = graph.counts()
+    if args.format == "json":
+        json.dump({"triples": counts.triples, "graphs": counts.graphs, "classes": counts.classes,
+                   "properties": counts.properties}, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    print(f"triples: {counts.triples}", file=out)
+    print(table(["graph", "triples"], [[g, str(n)] for g, n in counts.graphs.items()]), file=out)
+    print(table(["class", "resources"], [[c, str(n)] for c, n in counts.classes.items()]), file=out)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
+    """Segment the sources, extract references and write ``data/extracted/*.ttl``."""
+    from .ingest.pipeline import run_ingest
+
+    settings = _settings(args)
+    written = run_ingest(settings.root)
+    for path in written:
+        print(f"wrote {path}", file=out)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    """Load the graph and serve it over HTTP (only after it loaded completely)."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    graph = _graph(args)
+    settings = graph.settings
+    app = create_app(graph, settings)
+    print(f"attgraph: serving {len(graph.store)} statements on http://{args.host}:{args.port}/", file=out)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    top = argparse.ArgumentParser(prog="attgraph", description="A knowledge graph of the Arms Trade Treaty.")
+    top.add_argument("--version", action="version", version=f"attgraph {__version__}")
+    top.add_argument("--root", help="project folder holding ontology/ and data/ (default: this checkout)")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="load, check and write dumps to dist/")
+    p.add_argument("--out", help="output folder (default: dist/)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("query", help="run SPARQL (file, string or -) or a named query")
+    p.add_argument("sparql", nargs="?", default="-", help="a .rq file, a query string, or - for stdin")
+    p.add_argument("--named", help="run the named query of queries/NAME.rq instead")
+    p.add_argument("--param", "-p", action="append", metavar="NAME=VALUE", help="a named-query parameter")
+    p.add_argument("--format", "-f", default="table",
+                   choices=["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld"])
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("info", help="counts per graph and per class")
+    p.add_argument("--format", "-f", default="text", choices=["text", "json"])
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("ingest", help="segment the sources and extract references into data/extracted/")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("serve", help="serve the graph over HTTP")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+    return top
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.func(args, out)
+    except AttgraphError as error:
+        print(f"attgraph {args.command}: error: {error.message}", file=err)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

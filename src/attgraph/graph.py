@@ -1,0 +1,143 @@
+"""The knowledge graph: the one object that owns the data and answers questions about it.
+
+``KnowledgeGraph.load()`` reads ``ontology/`` and ``data/`` with rdflib into a Dataset (one named graph per
+file), then fills an in-memory pyoxigraph store from it. Every query runs on that store; rdflib stays the
+loader, the model for validation and the serializer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+
+from . import namedqueries
+from .errors import QueryError, QuerySyntaxError
+from .loader import LoadedFile, discover, load_files
+from .namedqueries import NamedQuery
+from .namespaces import PREFIXES
+from .results import QueryResult, from_engine
+from .settings import Settings
+
+__all__ = ["Counts", "KnowledgeGraph", "internal_query"]
+
+_SPARQL_DIR = Path(__file__).resolve().parent / "sparql"
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def internal_query(name: str) -> NamedQuery:
+    """One of the package's own queries (``src/attgraph/sparql/{name}.rq``)."""
+    return namedqueries.load_query(_SPARQL_DIR / f"{name}.rq")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Sizes of the graph: triples in all, per named graph, resources per class, triples per property."""
+
+    triples: int
+    graphs: dict[str, int]
+    classes: dict[str, int]
+    properties: dict[str, int]
+
+
+def _to_store(files: Iterable[LoadedFile]) -> ox.Store:
+    """An in-memory engine store holding each file's triples in the file's named graph."""
+    store = ox.Store()
+    for item in files:
+        data = item.graph.serialize(format="nt", encoding="utf-8")
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(item.graph_name)))
+    return store
+
+
+class KnowledgeGraph:
+    """The loaded graph with its query engine."""
+
+    def __init__(self, dataset: Dataset, files: list[LoadedFile], settings: Settings) -> None:
+        self.dataset = dataset
+        self.files = files
+        self.settings = settings
+        self.store = _to_store(files)
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, extra: Iterable[Path] = ()) -> KnowledgeGraph:
+        """Load the project's Turtle (``ontology/``, ``data/``) plus any ``extra`` files, all or nothing."""
+        settings = settings or Settings.from_env()
+        paths = discover(settings.root, settings.folders) + sorted(extra)
+        dataset, files = load_files(paths, settings.root)
+        return cls(dataset, files, settings)
+
+    # -- queries ---------------------------------------------------------------------------------
+
+    def query(self, sparql: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
+              ) -> QueryResult:
+        """Evaluate SPARQL over the union of all graphs; ``bindings`` are substituted by the engine."""
+        try:
+            result = self.store.query(
+                sparql,
+                use_default_graph_as_union=True,
+                prefixes=PREFIXES,
+                substitutions=dict(bindings) if bindings else None,
+            )
+            return from_engine(result)
+        except SyntaxError as error:
+            message = str(error)
+            match = _POSITION.search(message)
+            details: dict[str, object] = {"reason": message}
+            if match:
+                details.update(line=int(match[1]), column=int(match[2]))
+            raise QuerySyntaxError(f"the query does not parse: {message}", details) from None
+        except RuntimeError as error:
+            raise QueryError(f"the query could not be evaluated: {error}", {"reason": str(error)}) from None
+
+    @cached_property
+    def catalog(self) -> dict[str, NamedQuery]:
+        """The named queries of ``queries/``."""
+        folder = self.settings.queries_dir
+        return namedqueries.load_catalog(folder) if folder.is_dir() else {}
+
+    def run(self, query: NamedQuery | str, params: Mapping[str, str] | None = None) -> QueryResult:
+        """Run a named query (by name or object) with raw parameter values, typed and bound."""
+        named = namedqueries.get(self.catalog, query) if isinstance(query, str) else query
+        return self.query(named.sparql, named.bindings(params or {}))
+
+    def describe(self, iri: str) -> QueryResult:
+        """The triples about ``iri``, the inverse links to it and the labels of its neighbours."""
+        return self.run(internal_query("describe"), {"resource": iri})
+
+    def exists(self, iri: str) -> bool:
+        """Whether ``iri`` is the subject of any triple."""
+        return any(True for _ in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, None))
+
+    # -- sizes -----------------------------------------------------------------------------------
+
+    def counts(self) -> Counts:
+        """Triples per graph, resources per class and triples per property."""
+
+        def table(name: str, key: str) -> dict[str, int]:
+            rows = self.run(internal_query(name)).values()
+            return {row[key]: int(row["count"]) for row in rows}
+
+        return Counts(
+            triples=len(self.store),
+            graphs=table("graph_counts", "graph"),
+            classes=table("class_counts", "class"),
+            properties=table("property_counts", "property"),
+        )
+
+    def union(self) -> Graph:
+        """All triples of all graphs in one rdflib Graph (for validation and serialization)."""
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        for s, p, o, _ in self.dataset.quads((None, None, None, None)):
+            graph.add((s, p, o))
+        return graph
+
+    def graph_names(self) -> list[URIRef]:
+        """The named graphs, one per loaded file, in load order."""
+        return [item.graph_name for item in self.files]

@@ -1,0 +1,127 @@
+"""Every IRI and prefix the project uses, in one place.
+
+The IRI scheme is documented in ``docs/iri-scheme.md``. Nothing else in the package
+writes an IRI string: it imports the namespaces and helpers from here.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
+
+__all__ = [
+    "BASE",
+    "ATT",
+    "ID",
+    "GRAPH",
+    "ONTOLOGY_IRI",
+    "ELI",
+    "FABIO",
+    "CITO",
+    "SH",
+    "SD",
+    "PREFIXES",
+    "article_iri",
+    "provision_iri",
+    "document_iri",
+    "source_iri",
+    "graph_iri",
+    "DCAT",
+    "DCTERMS",
+    "FOAF",
+    "ORG",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SDO",
+    "SKOS",
+    "TIME",
+    "VOID",
+    "XSD",
+]
+
+BASE = "https://w3id.org/attgraph/"
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+ATT = Namespace(BASE + "ontology#")
+ID = Namespace(BASE + "id/")
+GRAPH = Namespace(BASE + "graph/")
+
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+FABIO = Namespace("http://purl.org/spar/fabio/")
+CITO = Namespace("http://purl.org/spar/cito/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+#: schema.org by its http IRI, the form most RDF data uses (rdflib's SDO is https).
+SDO = Namespace("http://schema.org/")
+
+#: Prefixes bound in every serialization and preloaded in the query editor.
+PREFIXES: dict[str, str] = {
+    "att": str(ATT),
+    "treaty": str(ID) + "treaty/",
+    "article": str(ID) + "article/",
+    "provision": str(ID) + "provision/",
+    "body": str(ID) + "body/",
+    "session": str(ID) + "session/",
+    "cycle": str(ID) + "cycle/",
+    "document": str(ID) + "document/",
+    "source": str(ID) + "source/",
+    "person": str(ID) + "person/",
+    "state": str(ID) + "state/",
+    "organisation": str(ID) + "organisation/",
+    "post": str(ID) + "post/",
+    "appointment": str(ID) + "appointment/",
+    "meeting": str(ID) + "meeting/",
+    "concept": str(ID) + "concept/",
+    "recommendation": str(ID) + "recommendation/",
+    "decision": str(ID) + "decision/",
+    "discrepancy": str(ID) + "discrepancy/",
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "org": str(ORG),
+    "time": str(TIME),
+    "schema": str(SDO),
+    "foaf": str(FOAF),
+    "eli": str(ELI),
+    "fabio": str(FABIO),
+    "cito": str(CITO),
+    "void": str(VOID),
+    "dcat": str(DCAT),
+    "sh": str(SH),
+}
+
+
+def article_iri(number: int | str) -> URIRef:
+    """The IRI of an article of the treaty: ``article_iri(7)``."""
+    return URIRef(f"{PREFIXES['article']}{number}")
+
+
+def provision_iri(key: str) -> URIRef:
+    """The IRI of a provision below article level, by dotted key: ``provision_iri("7.1.b.ii")``.
+
+    A bare article number gives the article's IRI, so callers can resolve any reference uniformly.
+    """
+    if key.isdigit():
+        return article_iri(key)
+    return URIRef(f"{PREFIXES['provision']}{key}")
+
+
+def document_iri(symbol_or_slug: str) -> URIRef:
+    """The IRI of a document, keyed by its ATT symbol as printed (slashes kept) or a slug."""
+    return URIRef(f"{PREFIXES['document']}{symbol_or_slug}")
+
+
+def source_iri(key: str, unit_path: str | None = None) -> URIRef:
+    """The IRI of a source document (``unit_path=None``) or of one of its units."""
+    base = f"{PREFIXES['source']}{key}"
+    return URIRef(base if unit_path is None else f"{base}/{unit_path}")
+
+
+def graph_iri(relative_path: str) -> URIRef:
+    """The named graph that holds the triples of one loaded file, by repository-relative path."""
+    return URIRef(f"{GRAPH}{relative_path}")

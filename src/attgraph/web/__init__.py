@@ -1,0 +1,1 @@
+"""The web shell: a FastAPI application around a :class:`~attgraph.graph.KnowledgeGraph`."""

@@ -1,0 +1,1 @@
+"""attgraph tests."""
