@@ -51,5 +51,5 @@ def test_sources_folder_is_not_loaded(make_project: Callable[..., Path]) -> None
 
 def test_unreadable_file(tmp_path: Path) -> None:
     missing = tmp_path / "data" / "gone.ttl"
-    with pytest.raises(LoadError, match="gone.ttl: cannot read"):
+    with pytest.raises(LoadError, match=r"gone\.ttl: cannot read"):
         KnowledgeGraph.load(Settings(root=tmp_path), extra=[missing])

@@ -15,7 +15,7 @@ from .formats import Format, graph_format
 from .graph import KnowledgeGraph, internal_query
 from .namespaces import BASE, PREFIXES
 
-__all__ = ["DUMPS", "DATASET_IRI", "BuildReport", "build", "canonical_quads", "void_description"]
+__all__ = ["DATASET_IRI", "DUMPS", "BuildReport", "build", "canonical_quads", "void_description"]
 
 DATASET_IRI = BASE + "dataset"
 
@@ -65,6 +65,7 @@ def build(graph: KnowledgeGraph, out_dir: Path) -> BuildReport:
     written: dict[str, int] = {}
     for name, filename in DUMPS.items():
         fmt = graph_format(name)
+        assert isinstance(fmt.engine, ox.RdfFormat)
         data = _serialize(quads if fmt.engine.supports_datasets else triples, fmt)
         (out_dir / filename).write_bytes(data)
         written[filename] = len(data)

@@ -18,10 +18,11 @@ from .build import build
 from .errors import AttgraphError
 from .formats import result_format
 from .graph import KnowledgeGraph
+from .namespaces import compact
 from .settings import Settings
 from .textio import table
 
-__all__ = ["cmd_build", "cmd_info", "cmd_ingest", "cmd_query", "cmd_serve", "main"]
+__all__ = ["cmd_build", "cmd_info", "cmd_ingest", "cmd_query", "cmd_search", "cmd_serve", "main"]
 
 
 def _graph(args: argparse.Namespace) -> KnowledgeGraph:
@@ -105,6 +106,22 @@ def cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace, out: TextIO) -> int:
+    """Find units and labelled resources by Chinese or English text, ranked, with snippets."""
+    graph = _graph(args)
+    hits = graph.search(args.text, limit=args.limit)
+    if args.format == "json":
+        json.dump([{"resource": h.resource, "score": round(h.score, 3), "field": h.field, "snippet": h.snippet,
+                    "source": h.source, "number": h.number, "label": h.label, "via": h.via} for h in hits],
+                  out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    rows = [[str(rank), f"{h.score:.2f}", compact(h.resource), compact(h.source) if h.source else "",
+             h.number or "", h.snippet] for rank, h in enumerate(hits, start=1)]
+    print(table(["#", "score", "resource", "document", "no.", "snippet"], rows), file=out)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     """Load the graph and serve it over HTTP (only after it loaded completely)."""
     import uvicorn
@@ -144,6 +161,12 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="segment the sources and extract references into data/extracted/")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="find units and resources by Chinese or English text")
+    p.add_argument("text")
+    p.add_argument("--limit", "-n", type=int, default=20)
+    p.add_argument("--format", "-f", default="text", choices=["text", "json"])
+    p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("serve", help="serve the graph over HTTP")
     p.add_argument("--host", default="127.0.0.1")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -23,6 +24,9 @@ from .namedqueries import NamedQuery
 from .namespaces import PREFIXES
 from .results import QueryResult, from_engine
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .search import Hit, SearchIndex
 
 __all__ = ["Counts", "KnowledgeGraph", "internal_query"]
 
@@ -62,6 +66,7 @@ class KnowledgeGraph:
         self.files = files
         self.settings = settings
         self.store = _to_store(files)
+        self._search_index: SearchIndex | None = None
 
     @classmethod
     def load(cls, settings: Settings | None = None, extra: Iterable[Path] = ()) -> KnowledgeGraph:
@@ -108,6 +113,14 @@ class KnowledgeGraph:
     def describe(self, iri: str) -> QueryResult:
         """The triples about ``iri``, the inverse links to it and the labels of its neighbours."""
         return self.run(internal_query("describe"), {"resource": iri})
+
+    def search(self, text: str, limit: int = 20) -> list[Hit]:
+        """Labels and source text matching ``text`` (Chinese or English), best first."""
+        from .search import SearchIndex
+
+        if self._search_index is None:
+            self._search_index = SearchIndex.from_graph(self)
+        return self._search_index.search(text, limit)
 
     def exists(self, iri: str) -> bool:
         """Whether ``iri`` is the subject of any triple."""

@@ -10,35 +10,36 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
 
 __all__ = [
-    "BASE",
     "ATT",
-    "ID",
-    "GRAPH",
-    "ONTOLOGY_IRI",
-    "ELI",
-    "FABIO",
+    "BASE",
     "CITO",
-    "SH",
-    "SD",
-    "PREFIXES",
-    "article_iri",
-    "provision_iri",
-    "document_iri",
-    "source_iri",
-    "graph_iri",
     "DCAT",
     "DCTERMS",
+    "ELI",
+    "FABIO",
     "FOAF",
+    "GRAPH",
+    "ID",
+    "ONTOLOGY_IRI",
     "ORG",
     "OWL",
+    "PREFIXES",
     "PROV",
     "RDF",
     "RDFS",
+    "SD",
     "SDO",
+    "SH",
     "SKOS",
     "TIME",
     "VOID",
     "XSD",
+    "article_iri",
+    "compact",
+    "document_iri",
+    "graph_iri",
+    "provision_iri",
+    "source_iri",
 ]
 
 BASE = "https://w3id.org/attgraph/"
@@ -125,3 +126,14 @@ def source_iri(key: str, unit_path: str | None = None) -> URIRef:
 def graph_iri(relative_path: str) -> URIRef:
     """The named graph that holds the triples of one loaded file, by repository-relative path."""
     return URIRef(f"{GRAPH}{relative_path}")
+
+
+def compact(iri: str) -> str:
+    """``prefix:local`` for an IRI under one of the project prefixes (the longest wins), else the IRI."""
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+            local = iri[len(namespace):]
+            if local and "/" not in local and "#" not in local:
+                best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
