@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-
 from pathlib import Path
 
 from attgraph.ingest.quality import QualityReport, evaluate, format_table
