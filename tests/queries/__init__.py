@@ -1,0 +1,1 @@
+"""Tests of the named queries, one module per curation area."""

@@ -1,0 +1,58 @@
+"""Named queries over the source corpus (the units written by ``attgraph ingest``)."""
+
+from __future__ import annotations
+
+from attgraph.graph import KnowledgeGraph
+
+SOURCE = "https://w3id.org/attgraph/id/source/"
+
+#: Every unit that cites Article 7(4), found by reading the sources for 第7条第4款, 第 7 条第(4)款, 第7.4条,
+#: (7.4), ( 7.4.) …: four of the five documents (the DIEF report never cites it).
+CITING_7_4 = [
+    "csp10-interagency-wp/p9",
+    "wgeti-2021-letter/annex-A/p3",
+    "wgeti-2021-letter/annex-A/p5/i",
+    "wgeti-2021-letter/annex-A/p5/ii",
+    "wgeti-2021-letter/annex-A/appendix-2/h8",
+    "wgeti-2021-letter/annex-A/appendix-2/h11",
+    "wgeti-csp11-report/p26",
+    "wgeti-csp11-report/p29",
+    "wgeti-csp11-report/p42",
+    "wgeti-csp11-report/p46/e",
+    "wgeti-csp11-report/p46/f",
+    "wgeti-csp12-draft-report/p2/b1",
+    "wgeti-csp12-draft-report/p2/b2",
+    "wgeti-csp12-draft-report/p40",
+    "wgeti-csp12-draft-report/p41",
+    "wgeti-csp12-draft-report/p62/d",
+    "wgeti-csp12-draft-report/annex-1/title",
+    "wgeti-csp12-draft-report/annex-1/t1",
+    "wgeti-csp12-draft-report/annex-2/title",
+    "wgeti-csp12-draft-report/annex-2/t1",
+    "wgeti-csp12-draft-report/annex-2/p104",
+    "wgeti-csp12-draft-report/annex-2/fn-1",
+]
+
+
+def test_units_citing_7_4(graph: KnowledgeGraph) -> None:
+    rows = graph.run("units-citing-provision").values()
+    assert [row["unit"].removeprefix(SOURCE) for row in rows] == CITING_7_4
+    assert {row["provision"] for row in rows} == {"https://w3id.org/attgraph/id/provision/7.4"}
+    documents = {row["source"].removeprefix(SOURCE) for row in rows}
+    assert documents == {"csp10-interagency-wp", "wgeti-2021-letter", "wgeti-csp11-report",
+                         "wgeti-csp12-draft-report"}
+
+
+def test_units_citing_7_4_text(graph: KnowledgeGraph) -> None:
+    rows = {row["unit"].removeprefix(SOURCE): row for row in graph.run("units-citing-provision").values()}
+    assert rows["csp10-interagency-wp/p9"]["number"] == "9"
+    assert "例如第7条第(4)款所规定的关于防止和减轻基于性别的暴力" in rows["csp10-interagency-wp/p9"]["text"]
+    assert rows["wgeti-2021-letter/annex-A/p5/i"]["text"].startswith("鼓励讨论各国在解释第7条第4款所用语言和标准时的做法")
+
+
+def test_units_citing_article_11_include_its_paragraphs(graph: KnowledgeGraph) -> None:
+    """Citing 11(2) is citing a part of Article 11: the article's list includes it."""
+    article = {r["unit"] for r in graph.run("units-citing-provision", {"provision": "article:11"}).values()}
+    paragraph = {r["unit"] for r in graph.run("units-citing-provision", {"provision": "provision:11.2"}).values()}
+    assert paragraph
+    assert paragraph <= article
