@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,7 +75,8 @@ def cmd_query(args: argparse.Namespace, out: TextIO) -> int:
         name = "turtle" if fmt == "table" else fmt
         out.write(result.serialize(graph_format(name)).decode("utf-8"))
     elif fmt == "table":
-        print(table(result.variables, [[r[v] for v in result.variables] for r in result.values()]), file=out)
+        rows = [[compact(r[v]) for v in result.variables] for r in result.values()]
+        print(table(result.variables, rows), file=out)
     else:
         out.write(result.serialize(result_format(fmt)).decode("utf-8"))
     return 0
@@ -185,6 +187,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except AttgraphError as error:
         print(f"attgraph {args.command}: error: {error.message}", file=err)
         return 2
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: stop quietly, and keep Python's exit flush from failing too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return code
 
 
