@@ -39,6 +39,11 @@ build: $(VENV)/.installed
 ingest: $(VENV)/.installed
 	$(BIN)/attgraph ingest
 
+## bench: the benchmark at scale SCALE (1, 10 or 100; default 10); tables in bench/README.md with WRITE=1
+SCALE ?= 10
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py --scale $(SCALE) $(if $(WRITE),--write)
+
 ## system-deps: Java for the HermiT reasoner, Chromium for the browser test (Debian packages)
 system-deps:
 	@sh scripts/system-deps.sh

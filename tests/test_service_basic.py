@@ -1,12 +1,16 @@
-"""The first /sparql endpoint, against the real server over real HTTP."""
+"""The service over the whole project, against the real server over real HTTP (``live_server``): the first
+answers of /sparql and the pages of stable treaty facts."""
 
 from __future__ import annotations
 
 import httpx
+from rdflib import Graph, Literal, URIRef
 
 ASK_ANY = "ASK { ?s ?p ?o }"
 ARTICLE_9 = ("SELECT ?zh WHERE { <https://w3id.org/attgraph/id/article/9> "
              "<https://w3id.org/attgraph/ontology#heading> ?zh FILTER(lang(?zh) = 'zh') }")
+DOCUMENT = "https://w3id.org/attgraph/id/document/ATT/CSP11.WGETI/2025/CHAIR/808/LetterSubDocs"
+HTML = "text/html,application/xhtml+xml,*/*;q=0.8"
 
 
 def test_ask_by_get_answers_true(live_server: str) -> None:
@@ -53,5 +57,37 @@ def test_syntax_error_is_one_json_error(live_server: str) -> None:
 def test_update_is_refused(live_server: str) -> None:
     response = httpx.post(f"{live_server}/sparql", data={"query": "DROP ALL"})
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "query_syntax"
+    assert response.json()["error"] == {
+        "code": "update_refused", "status": 400, "details": {"keyword": "DROP", "position": 1},
+        "message": "this service is read-only: SPARQL Update (DROP) is not accepted"}
     assert httpx.get(f"{live_server}/sparql", params={"query": ASK_ANY}).json()["boolean"] is True
+
+
+def test_article_page_in_chinese_and_english(live_server: str) -> None:
+    text = httpx.get(f"{live_server}/id/article/9", headers={"accept": HTML}).text
+    assert '<span class="label" lang="zh">第9条：过境或转运</span>' in text
+    assert '<span class="label" lang="en">Article 9: Transit or trans-shipment</span>' in text
+
+
+def test_item_page_and_turtle(live_server: str) -> None:
+    response = httpx.get(f"{live_server}/id/provision/7.1.b.ii.ttl")
+    graph = Graph().parse(data=response.text, format="turtle")
+    item = URIRef("https://w3id.org/attgraph/id/provision/7.1.b.ii")
+    assert (item, URIRef("https://w3id.org/attgraph/ontology#key"), Literal("7.1.b.ii")) in graph
+    assert (item, URIRef("https://w3id.org/attgraph/ontology#article"),
+            URIRef("https://w3id.org/attgraph/id/article/7")) in graph
+
+
+def test_document_iri_with_slashes_dereferences(live_server: str) -> None:
+    path = DOCUMENT.removeprefix("https://w3id.org/attgraph")
+    page = httpx.get(f"{live_server}{path}", headers={"accept": HTML})
+    assert page.status_code == 200
+    assert f'<p class="iri"><code>{DOCUMENT}</code></p>' in page.text
+    triples = httpx.get(f"{live_server}{path}", headers={"accept": "application/n-triples"})
+    subjects = {line.split(" ", 1)[0] for line in triples.text.splitlines()}
+    assert f"<{DOCUMENT}>" in subjects
+
+
+def test_search_finds_article_9_by_its_chinese_heading(live_server: str) -> None:
+    hits = httpx.get(f"{live_server}/api/search", params={"q": "过境或转运"}).json()["hits"]
+    assert "https://w3id.org/attgraph/id/article/9" in [h["resource"] for h in hits]

@@ -11,8 +11,9 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .build import build
@@ -23,7 +24,11 @@ from .namespaces import compact
 from .settings import Settings
 from .textio import table
 
-__all__ = ["cmd_build", "cmd_info", "cmd_ingest", "cmd_query", "cmd_search", "cmd_serve", "main"]
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+__all__ = ["cmd_build", "cmd_info", "cmd_ingest", "cmd_push", "cmd_query", "cmd_search", "cmd_serve", "main",
+           "worker_app"]
 
 
 def _graph(args: argparse.Namespace) -> KnowledgeGraph:
@@ -36,13 +41,21 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
-    """Load and check the graph, then write the dumps and the VoID/DCAT description."""
-    graph = _graph(args)
+    """Load and check the graph, then write the dumps, the VoID/DCAT description and the prebuilt store."""
+    from .store import input_paths, stamp_inputs, store_dir, write_store
+
+    settings = _settings(args)
+    if args.store_dir:
+        settings = replace(settings, store_path=Path(args.store_dir))
+    inputs = stamp_inputs(input_paths(settings), settings.root)  # before loading: an edit meanwhile is stale
+    graph = KnowledgeGraph.load(settings)
     out_dir = Path(args.out) if args.out else graph.settings.dist_dir
     report = build(graph, out_dir)
     print(f"built {report.triples} statements into {report.out_dir}", file=out)
     for name, size in report.files.items():
         print(f"  {name}  {size} bytes", file=out)
+    prebuilt = write_store(graph, store_dir(settings), inputs, "disk" if settings.store_path else "memory")
+    print(f"  prebuilt store ({prebuilt.manifest.kind}): {prebuilt.folder}", file=out)
     return 0
 
 
@@ -124,17 +137,67 @@ def cmd_search(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _serve_settings(args: argparse.Namespace) -> Settings:
+    settings = _settings(args)
+    if getattr(args, "store", None):
+        settings = replace(settings, store_url=args.store)
+    return settings
+
+
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
-    """Load the graph and serve it over HTTP (only after it loaded completely)."""
+    """Serve over HTTP, only data that loaded completely: the prebuilt store (rebuilt first if any input
+    changed), or a remote store (``--store URL``). ``--workers N`` runs N service processes."""
     import uvicorn
 
+    from .store import load_graph, open_for_serving
     from .web.app import create_app
 
-    graph = _graph(args)
-    settings = graph.settings
-    app = create_app(graph, settings)
-    print(f"attgraph: serving {len(graph.store)} statements on http://{args.host}:{args.port}/", file=out)
+    settings = _serve_settings(args)
+    if args.workers > 1:
+        if not settings.store_url:
+            graph, _ = load_graph(settings)  # build the prebuilt store once, here; each worker only opens it
+            statements = len(graph.store)
+            del graph
+        # Each worker process reads its settings from the environment (see worker_app).
+        os.environ["ATTGRAPH_ROOT"] = str(settings.root)
+        if settings.store_url:
+            os.environ["ATTGRAPH_STORE"] = settings.store_url
+        where = f"the store at {settings.store_url}" if settings.store_url else f"{statements} statements"
+        print(f"attgraph: serving {where} on http://{args.host}:{args.port}/ with {args.workers} workers",
+              file=out)
+        uvicorn.run("attgraph.cli:worker_app", factory=True, workers=args.workers, host=args.host,
+                    port=args.port, log_level="warning")
+        return 0
+    graph, executor = open_for_serving(settings)
+    app = create_app(graph, settings, executor)
+    where = f"the store at {settings.store_url}" if settings.store_url else f"{len(graph.store)} statements"
+    print(f"attgraph: serving {where} on http://{args.host}:{args.port}/", file=out)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def worker_app() -> FastAPI:
+    """The application of one ``serve --workers N`` process (``uvicorn --factory attgraph.cli:worker_app``):
+    settings from the environment; it opens the prebuilt store ``serve`` made fresh, or the remote store."""
+    from .store import open_for_serving
+    from .web.app import create_app
+
+    settings = Settings.from_env()
+    graph, executor = open_for_serving(settings, rebuild=False)
+    return create_app(graph, settings, executor)
+
+
+def cmd_push(args: argparse.Namespace, out: TextIO) -> int:
+    """Load the built dataset into a SPARQL server, one named graph per ``PUT`` (Graph Store Protocol)."""
+    from .remote import push
+    from .store import load_graph
+
+    settings = _settings(args)
+    graph, _ = load_graph(settings)
+    report = push(graph.store, [str(g) for g in graph.graph_names()], args.url, query_url=args.sparql)
+    print(f"pushed {report.statements} statements in {len(report.graphs)} graphs to {args.url}", file=out)
+    for name in report.deleted:
+        print(f"  deleted {name}", file=out)
     return 0
 
 
@@ -145,8 +208,10 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--root", help="project folder holding ontology/ and data/ (default: this checkout)")
     sub = top.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("build", help="load, check and write dumps to dist/")
+    p = sub.add_parser("build", help="load, check and write dumps and the prebuilt store to dist/")
     p.add_argument("--out", help="output folder (default: dist/)")
+    p.add_argument("--store-dir", help="write the prebuilt store on disk in this folder, not in memory form to "
+                   "dist/store (see ATTGRAPH_STORE_PATH); --out moves only the dumps")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("query", help="run SPARQL (file, string or -) or a named query")
@@ -173,7 +238,14 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the graph over HTTP")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--store", metavar="URL", help="answer from this SPARQL endpoint (see ATTGRAPH_STORE)")
+    p.add_argument("--workers", type=int, default=1, help="service processes (each answers requests)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("push", help="load the built dataset into a SPARQL server (Graph Store Protocol PUT)")
+    p.add_argument("url", help="the server's Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store")
+    p.add_argument("--sparql", metavar="URL", help="its query endpoint: delete graphs of ours it has but we do not")
+    p.set_defaults(func=cmd_push)
     return top
 
 

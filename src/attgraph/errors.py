@@ -7,7 +7,10 @@ The tree::
     ├── QueryError                a query could not run
     │   ├── QuerySyntaxError      the SPARQL does not parse (message and position)
     │   ├── QueryRefused          the query is not allowed here (update, SERVICE, limits …)
-    │   └── QueryTimeout          the query ran past its deadline
+    │   ├── QueryTimeout          the query ran past its deadline
+    │   └── QueryAborted          the query's worker died (memory limit, engine crash) and was replaced
+    ├── ServiceBusy               every query worker is busy and the waiting line is full (503, Retry-After)
+    ├── PayloadTooLarge           a request body over the size limit
     ├── ParameterError            a named-query parameter is missing, unknown or of the wrong type
     ├── NotFound                  no such resource, named query or file
     ├── FormatError               a format that cannot be read or written
@@ -26,10 +29,13 @@ __all__ = [
     "LoadError",
     "NotFound",
     "ParameterError",
+    "PayloadTooLarge",
+    "QueryAborted",
     "QueryError",
     "QueryRefused",
     "QuerySyntaxError",
     "QueryTimeout",
+    "ServiceBusy",
     "ValidationFailed",
     "error_body",
 ]
@@ -92,6 +98,27 @@ class QueryTimeout(QueryError):
 
     code = "query_timeout"
     status = 503
+
+
+class QueryAborted(QueryError):
+    """The process running the query died (it hit the memory limit or crashed the engine)."""
+
+    code = "query_aborted"
+    status = 503
+
+
+class ServiceBusy(AttgraphError):
+    """Too many queries at once; ``details["retry_after"]`` says in how many seconds to try again."""
+
+    code = "service_busy"
+    status = 503
+
+
+class PayloadTooLarge(AttgraphError):
+    """A request body is larger than the service accepts."""
+
+    code = "payload_too_large"
+    status = 413
 
 
 class ParameterError(AttgraphError):

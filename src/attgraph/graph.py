@@ -8,7 +8,7 @@ loader, the model for validation and the serializer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +19,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from . import namedqueries
 from .errors import QueryError, QuerySyntaxError
-from .loader import LoadedFile, discover, load_files
+from .loader import LoadedFile, bind_prefixes, discover, load_files
 from .namedqueries import NamedQuery
 from .namespaces import PREFIXES
 from .results import QueryResult, from_engine
@@ -58,15 +58,40 @@ def _to_store(files: Iterable[LoadedFile]) -> ox.Store:
     return store
 
 
+def _to_dataset(store: ox.Store) -> Dataset:
+    """An rdflib Dataset holding the store's quads, each in its named graph."""
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    for name in sorted(store.named_graphs(), key=str):
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
+        dataset.graph(URIRef(name.value)).parse(data=bytes(data or b""), format="nt")
+    return dataset
+
+
 class KnowledgeGraph:
     """The loaded graph with its query engine."""
 
-    def __init__(self, dataset: Dataset, files: list[LoadedFile], settings: Settings) -> None:
-        self.dataset = dataset
+    def __init__(self, dataset: Dataset | None, files: list[LoadedFile], settings: Settings,
+                 store: ox.Store | None = None, graphs: Sequence[URIRef] | None = None) -> None:
+        """A graph loaded by rdflib (``dataset``, ``files``), or opened from a prebuilt engine ``store``
+        (``dataset=None``, ``files=[]``, ``graphs`` its named graphs in load order; see :mod:`attgraph.store`).
+        """
+        self._dataset = dataset
         self.files = files
         self.settings = settings
-        self.store = _to_store(files)
+        self.store = store if store is not None else _to_store(files)
+        self._graphs = list(graphs) if graphs is not None else [item.graph_name for item in files]
+        #: Where the store's statements can be read back without parsing Turtle (a prebuilt store's N-Quads
+        #: file or on-disk folder; set by :mod:`attgraph.store`), for worker processes to open.
+        self.source: Path | None = None
         self._search_index: SearchIndex | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        """The rdflib Dataset (for a graph opened from a prebuilt store: read from the store on first use)."""
+        if self._dataset is None:
+            self._dataset = _to_dataset(self.store)
+        return self._dataset
 
     @classmethod
     def load(cls, settings: Settings | None = None, extra: Iterable[Path] = ()) -> KnowledgeGraph:
@@ -153,4 +178,4 @@ class KnowledgeGraph:
 
     def graph_names(self) -> list[URIRef]:
         """The named graphs, one per loaded file, in load order."""
-        return [item.graph_name for item in self.files]
+        return list(self._graphs)

@@ -12,6 +12,18 @@ __all__ = ["PROJECT_ROOT", "Settings"]
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+#: Integer settings read by :meth:`Settings.from_env`, by field name.
+_INT_VARIABLES = {
+    "workers": "ATTGRAPH_WORKERS",
+    "max_pending": "ATTGRAPH_MAX_PENDING",
+    "max_nesting": "ATTGRAPH_MAX_NESTING",
+    "max_body_bytes": "ATTGRAPH_MAX_BODY_BYTES",
+    "max_upload_triples": "ATTGRAPH_MAX_UPLOAD_TRIPLES",
+    "worker_memory_mb": "ATTGRAPH_WORKER_MEMORY_MB",
+    "remote_max_bytes": "ATTGRAPH_REMOTE_MAX_BYTES",
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting, with its environment variable. Each is documented in the README."""
@@ -26,6 +38,29 @@ class Settings:
     max_query_bytes: int = 32 * 1024
     #: ``ATTGRAPH_MAX_ROWS``: the most result rows or triples returned.
     max_rows: int = 10_000
+    #: ``ATTGRAPH_WORKERS``: query worker processes (each holds a copy of the store; at most this many
+    #: queries run at once).
+    workers: int = 4
+    #: ``ATTGRAPH_MAX_PENDING``: queries that may wait for a free worker; beyond that the service answers 503.
+    max_pending: int = 8
+    #: ``ATTGRAPH_MAX_NESTING``: the deepest nesting of brackets (and runs of unary operators) in a query.
+    max_nesting: int = 100
+    #: ``ATTGRAPH_MAX_BODY_BYTES``: the largest request body (queries, forms, uploads), counted while read.
+    max_body_bytes: int = 4 * 1024 * 1024
+    #: ``ATTGRAPH_MAX_UPLOAD_TRIPLES``: the most triples an uploaded file to validate may hold.
+    max_upload_triples: int = 100_000
+    #: ``ATTGRAPH_WORKER_MEMORY_MB``: the address-space limit of each query worker, in MiB.
+    worker_memory_mb: int = 2048
+    #: ``ATTGRAPH_VALIDATION_TIMEOUT``: seconds the validation of one upload may run.
+    validation_timeout: float = 60.0
+    #: ``ATTGRAPH_STORE_PATH``: keep the prebuilt store on disk in this folder (RocksDB, opened read-only)
+    #: instead of in memory; for data that no longer fits in memory.
+    store_path: Path | None = None
+    #: ``ATTGRAPH_STORE``: the SPARQL 1.1 Protocol query URL of an existing store to answer queries from
+    #: (remote mode) instead of a store of our own.
+    store_url: str | None = None
+    #: ``ATTGRAPH_REMOTE_MAX_BYTES``: in remote mode, the largest response accepted from the store.
+    remote_max_bytes: int = 64 * 1024 * 1024
     folders: tuple[str, ...] = field(default=("ontology", "data"))
 
     @property
@@ -56,7 +91,16 @@ class Settings:
             values["query_timeout"] = float(env["ATTGRAPH_QUERY_TIMEOUT"])
         if "ATTGRAPH_MAX_QUERY_BYTES" in env:
             values["max_query_bytes"] = int(env["ATTGRAPH_MAX_QUERY_BYTES"])
+        if "ATTGRAPH_VALIDATION_TIMEOUT" in env:
+            values["validation_timeout"] = float(env["ATTGRAPH_VALIDATION_TIMEOUT"])
         if "ATTGRAPH_MAX_ROWS" in env:
             values["max_rows"] = int(env["ATTGRAPH_MAX_ROWS"])
+        if env.get("ATTGRAPH_STORE_PATH"):
+            values["store_path"] = Path(env["ATTGRAPH_STORE_PATH"])
+        if env.get("ATTGRAPH_STORE"):
+            values["store_url"] = env["ATTGRAPH_STORE"]
+        for name, variable in _INT_VARIABLES.items():
+            if variable in env:
+                values[name] = int(env[variable])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

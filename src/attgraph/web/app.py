@@ -1,55 +1,73 @@
-"""``create_app(graph, settings)``: the FastAPI application. No module globals: every app owns its graph."""
+"""``create_app(graph, settings)``: the FastAPI application. It only assembles: each router lives in a module
+named after what it serves. No module globals: every app owns its graph, its workers and its templates.
+
+The query workers start with the application (lifespan) and stop with it.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+from fastapi import FastAPI
 
 from .. import __version__
-from ..errors import AttgraphError, error_body
+from ..executor import Executor
 from ..graph import KnowledgeGraph
 from ..settings import Settings
+from .context import Context
+from .description import description_router
+from .editor import editor_router
+from .errors import install_handlers
+from .middleware import HeadAsGet, SecurityHeaders
+from .openapi import install_openapi
+from .pages import pages_router
+from .queries import queries_router
+from .resources import resources_router
+from .search import search_router
 from .sparql import sparql_router
+from .validate import validate_router
 
 __all__ = ["create_app"]
 
+_DESCRIPTION = (
+    "A knowledge graph of the Arms Trade Treaty: a SPARQL 1.1 endpoint, named queries, dereferenceable "
+    "resources (HTML, Turtle, JSON-LD, N-Triples), search and SHACL validation. Every error has the body "
+    '{"error": {"code", "status", "message", "details"}}.'
+)
 
-def _error_response(error: AttgraphError) -> JSONResponse:
-    return JSONResponse(error_body(error), status_code=error.status)
 
-
-def create_app(graph: KnowledgeGraph, settings: Settings | None = None) -> FastAPI:
-    """The web service for ``graph``."""
+def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor: Executor | None = None,
+               ) -> FastAPI:
+    """The web service for ``graph``; ``executor`` replaces the local worker pool (e.g. a remote store)."""
     settings = settings or graph.settings
-    app = FastAPI(title="attgraph", version=__version__,
-                  description="A knowledge graph of the Arms Trade Treaty, with a SPARQL 1.1 endpoint.")
-    app.state.graph = graph
-    app.state.settings = settings
+    ctx = Context(graph, settings, executor)
 
-    @app.exception_handler(AttgraphError)
-    async def on_error(request: Request, error: AttgraphError) -> JSONResponse:
-        return _error_response(error)
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(ctx.start)
+        await anyio.to_thread.run_sync(graph.search, "ATT", 1)  # build the search index before the first request
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(ctx.stop)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-        wrapped = AttgraphError(str(error.detail), code=code, status=error.status_code)
-        response = _error_response(wrapped)
-        if error.headers:
-            response.headers.update(error.headers)
-        return response
+    app = FastAPI(title="attgraph", version=__version__, description=_DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
+    app.state.context = ctx
+    install_handlers(app)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)
 
-    @app.exception_handler(RequestValidationError)
-    async def on_bad_request(request: Request, error: RequestValidationError) -> JSONResponse:
-        wrapped = AttgraphError("the request is malformed", {"errors": [e.get("msg") for e in error.errors()]},
-                                code="bad_request", status=400)
-        return _error_response(wrapped)
-
-    @app.get("/health", summary="Liveness and size")
+    @app.get("/health", summary="Liveness, size and the state of the query workers")
     async def health() -> dict[str, object]:
-        return {"status": "ok", "triples": len(graph.store), "version": __version__}
+        return {"status": "ok", "triples": len(graph.store), "version": __version__,
+                "queries": ctx.gateway.status()}
 
-    app.include_router(sparql_router(graph))
+    for router in (sparql_router(ctx), description_router(ctx.descriptions), queries_router(ctx),
+                   editor_router(ctx), search_router(ctx), validate_router(ctx), resources_router(ctx),
+                   pages_router(ctx)):
+        app.include_router(router)
+    install_openapi(app, graph.catalog)
     return app

@@ -1,60 +1,128 @@
-"""The SPARQL 1.1 Protocol endpoint ``/sparql``: GET and POST (form or ``application/sparql-query``)."""
+"""The SPARQL 1.1 Protocol endpoint ``/sparql``.
+
+* query by GET (``query=``), POST ``application/x-www-form-urlencoded`` or POST ``application/sparql-query``;
+* ``default-graph-uri`` and ``named-graph-uri`` choose among the graphs we hold (anything else is a 400);
+* the result format is negotiated from ``Accept`` (q-values) or chosen with ``format=``;
+* GET without a query answers the SPARQL Service Description (a browser is sent to the query page);
+* no update of any kind: ``update=`` and ``application/sparql-update`` are refused.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
-from ..errors import AttgraphError, QueryError
+from ..errors import FormatError, QueryError, QueryRefused
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS
-from ..graph import KnowledgeGraph
-from ..negotiation import choose
+from ..negotiation import choose, choose_view
+from ..results import QueryResult
+from .bodies import Fields, media_type, parse_fields, query_fields, read_body
+from .context import Context
+from .errors import UnsupportedMediaType
+from .responses import result_response, serialize
 
-__all__ = ["sparql_router"]
+__all__ = ["ProtocolRequest", "protocol_request", "sparql_router"]
 
 _FORM = "application/x-www-form-urlencoded"
 _SPARQL_QUERY = "application/sparql-query"
+_SPARQL_UPDATE = "application/sparql-update"
 
 
-class UnsupportedBody(AttgraphError):
-    """The POST body is of a media type the protocol does not allow."""
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """What a protocol request asks: the query (``None`` when there is none), the dataset and the format."""
 
-    code = "unsupported_media_type"
-    status = 415
+    query: str | None
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    formats: tuple[str, ...]
 
 
-async def _query_text(request: Request) -> tuple[str, str | None]:
-    """The query and the requested format, from the query string and (for POST) the body."""
-    given = request.query_params.getlist("query")
-    fmt = request.query_params.get("format")
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise QueryError("the query is not valid UTF-8", code="bad_encoding") from None
+
+
+async def protocol_request(request: Request, limit: int) -> ProtocolRequest:
+    """Read a protocol request from the query string and, for POST, the body."""
+    fields = query_fields(request)
+    queries = fields.getlist("query")
     if request.method == "POST":
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await request.body()
+        media = media_type(request)
+        if media == _SPARQL_UPDATE:
+            raise _update_refused()
+        if media not in (_FORM, _SPARQL_QUERY):
+            raise UnsupportedMediaType(
+                f"a POST body must be {_FORM} or {_SPARQL_QUERY}, not {media or 'untyped'}",
+                {"content_type": media or None, "accepted": [_FORM, _SPARQL_QUERY]})
+        body = await read_body(request, limit)
         if media == _SPARQL_QUERY:
-            given.append(body.decode("utf-8"))
-        elif media == _FORM:
-            form = await request.form()
-            given.extend(str(v) for v in form.getlist("query"))
-            fmt = fmt or (str(form["format"]) if "format" in form else None)
+            queries.append(_decode(body))
         else:
-            raise UnsupportedBody(f"POST body must be {_FORM} or {_SPARQL_QUERY}, not {media or 'empty'}",
-                                  {"content_type": media})
-    if len(given) != 1:
-        raise QueryError("exactly one query is needed" if not given else "more than one query was given",
-                         {"queries": len(given)})
-    return given[0], fmt
+            form = parse_fields(body, "form body")
+            fields = fields + form
+            queries.extend(form.getlist("query"))
+    if fields.getlist("update"):
+        raise _update_refused()
+    if len(queries) > 1:
+        raise QueryError(f"one request carries {len(queries)} queries; send exactly one",
+                         {"queries": len(queries)}, code="query_ambiguous")
+    return ProtocolRequest(queries[0] if queries else None, tuple(fields.getlist("default-graph-uri")),
+                           tuple(fields.getlist("named-graph-uri")), tuple(fields.getlist("format")))
 
 
-def sparql_router(graph: KnowledgeGraph) -> APIRouter:
+def _update_refused() -> QueryRefused:
+    return QueryRefused("this service is read-only: SPARQL Update is not accepted", {}, code="update_refused")
+
+
+def _wants_page(request: Request, fields: Fields) -> bool:
+    """A browser (``text/html`` preferred strictly over every RDF format) asking without ``format=``."""
+    try:
+        return choose_view(GRAPH_FORMATS, request.headers.get("accept"), fields.getlist("format")) is None
+    except FormatError:
+        return False
+
+
+def sparql_router(ctx: Context) -> APIRouter:
     """The router answering ``/sparql``."""
     router = APIRouter()
 
-    @router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 Protocol query endpoint")
+    responses: dict[int | str, dict[str, Any]] = {
+        200: {"description": "the result, in the negotiated format"},
+        400: {"description": "malformed, refused or ambiguous query"},
+        406: {"description": "no acceptable format"},
+        415: {"description": "POST body of another media type"},
+        503: {"description": "the deadline passed or the service is busy"},
+    }
+
+    @router.get("/sparql", summary="SPARQL 1.1 Protocol: query by GET, or the service description",
+                response_class=Response, responses=responses, operation_id="sparql_get")
+    @router.post("/sparql", summary="SPARQL 1.1 Protocol: query by POST (form or application/sparql-query)",
+                 response_class=Response, responses=responses, operation_id="sparql_post")
     async def sparql(request: Request) -> Response:
-        text, requested = await _query_text(request)
-        result = graph.query(text)
-        table = GRAPH_FORMATS if result.kind == "graph" else RESULT_FORMATS
-        fmt = choose(table, request.headers.get("accept"), requested)
-        return Response(result.serialize(fmt), media_type=fmt.media_type)
+        asked = await protocol_request(request, ctx.settings.max_body_bytes)
+        accept = request.headers.get("accept")
+        if asked.query is None:
+            if request.method == "POST":
+                raise QueryError("the request carries no query", code="query_missing")
+            if _wants_page(request, query_fields(request)):
+                return RedirectResponse(f"{ctx.base_path}/query", status_code=303)
+            fmt = choose(GRAPH_FORMATS, accept, asked.formats)
+            description: QueryResult = ctx.descriptions.service
+            return Response(serialize(description, fmt), media_type=fmt.media_type, headers={"Vary": "Accept"})
+        inspection, _ = ctx.gateway.check(asked.query, asked.default_graphs, asked.named_graphs)
+        table = GRAPH_FORMATS if inspection.form in ("construct", "describe") else RESULT_FORMATS
+        fmt = choose(table, accept, asked.formats)
+        answer = await ctx.gateway.run(asked.query, default_graphs=asked.default_graphs,
+                                       named_graphs=asked.named_graphs)
+        if (answer.result.kind == "graph") != (table is GRAPH_FORMATS):
+            table = GRAPH_FORMATS if answer.result.kind == "graph" else RESULT_FORMATS
+            fmt = choose(table, accept, asked.formats)
+        return result_response(answer, fmt, ctx.settings.max_rows)
 
     return router

@@ -1,0 +1,120 @@
+"""The one path every served query takes: checks and limits, then an :class:`~attgraph.executor.Executor`.
+
+In order: the lexical guard (size, nesting, no update, no ``SERVICE``), the dataset (``FROM``/``FROM NAMED``
+and the protocol's ``default-graph-uri``/``named-graph-uri`` may only name graphs we hold; nothing is ever
+read from a file or a URL), the concurrency cap (at most ``workers + max_pending`` queries in flight, else
+:class:`~attgraph.errors.ServiceBusy`), then evaluation with a deadline and a row cap. Keeping all of this
+here means an executor that talks to a remote store gets the same protection.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+
+import anyio
+import anyio.to_thread
+import pyoxigraph as ox
+
+from .errors import QueryRefused, ServiceBusy
+from .executor import Answer, DatasetSpec, Executor, QueryRequest
+from .guard import Inspection, inspect
+from .namespaces import PREFIXES
+from .settings import Settings
+
+__all__ = ["Bindings", "Gateway"]
+
+#: Values to bind, by variable (an engine variable or its name).
+Bindings = Mapping[ox.Variable, ox.NamedNode | ox.Literal] | Mapping[str, ox.NamedNode | ox.Literal]
+
+
+def _by_name(bindings: Bindings | None) -> dict[str, ox.NamedNode | ox.Literal]:
+    return {key.value if isinstance(key, ox.Variable) else key: term for key, term in (bindings or {}).items()}
+
+
+class Gateway:
+    """Checks queries, admits them under the concurrency cap and runs them on ``executor``."""
+
+    def __init__(self, executor: Executor, settings: Settings, graphs: Iterable[str]) -> None:
+        self.executor = executor
+        self.settings = settings
+        self.graphs = frozenset(graphs)
+        self.capacity = settings.workers + settings.max_pending
+        self._in_flight = 0
+        self._lock = threading.Lock()
+        self._limiter = anyio.CapacityLimiter(self.capacity)
+
+    @property
+    def retry_after(self) -> int:
+        """Seconds after which a refused client may try again: the longest a running query can take."""
+        return max(1, math.ceil(self.settings.query_timeout))
+
+    def check(self, text: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+              ) -> tuple[Inspection, DatasetSpec]:
+        """Run the lexical guard and settle the dataset; raise :class:`QueryRefused` if not allowed."""
+        inspection = inspect(text, max_bytes=self.settings.max_query_bytes,
+                             max_depth=self.settings.max_nesting, prefixes=PREFIXES)
+        if default_graphs or named_graphs:
+            self._known(list(default_graphs) + list(named_graphs), "the request")
+            return inspection, DatasetSpec(tuple(default_graphs), tuple(named_graphs))
+        if inspection.has_dataset:
+            self._known(list(inspection.default_graphs) + list(inspection.named_graphs), "the query")
+            return inspection, DatasetSpec(from_query=True)
+        return inspection, DatasetSpec()
+
+    def _known(self, graphs: list[str], where: str) -> None:
+        for graph in graphs:
+            if graph not in self.graphs:
+                raise QueryRefused(f"{where} names a graph this service does not hold: {graph} "
+                                   "(graphs are never fetched; the graphs held are listed in the service "
+                                   "description at /sparql)", {"graph": graph}, code="unknown_graph")
+
+    def _admit(self) -> None:
+        with self._lock:
+            if self._in_flight >= self.capacity:
+                raise ServiceBusy(f"too many queries at once (at most {self.capacity} are taken in); "
+                                  f"try again in {self.retry_after} s",
+                                  {"retry_after": self.retry_after, "limit": self.capacity})
+            self._in_flight += 1
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def prepare(self, text: str, substitutions: Bindings | None = None,
+                default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+                max_rows: int | None = None) -> QueryRequest:
+        """The checked request for ``text``; its deadline starts now."""
+        _, dataset = self.check(text, default_graphs, named_graphs)
+        return QueryRequest(text=text, deadline=time.monotonic() + self.settings.query_timeout,
+                            max_rows=self.settings.max_rows if max_rows is None else max_rows,
+                            substitutions=_by_name(substitutions), dataset=dataset, prefixes=PREFIXES,
+                            timeout=self.settings.query_timeout)
+
+    def run_sync(self, text: str, substitutions: Bindings | None = None,
+                 default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+                 max_rows: int | None = None) -> Answer:
+        """Check, admit and run ``text``, blocking the calling thread."""
+        request = self.prepare(text, substitutions, default_graphs, named_graphs, max_rows)
+        self._admit()
+        try:
+            return self.executor.run(request)
+        finally:
+            self._leave()
+
+    async def run(self, text: str, substitutions: Bindings | None = None,
+                  default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+                  max_rows: int | None = None) -> Answer:
+        """Check, admit and run ``text`` without blocking the event loop."""
+        request = self.prepare(text, substitutions, default_graphs, named_graphs, max_rows)
+        self._admit()
+        try:
+            return await anyio.to_thread.run_sync(self.executor.run, request, limiter=self._limiter)
+        finally:
+            self._leave()
+
+    def status(self) -> dict[str, object]:
+        """The executor's numbers plus the queries in flight and the cap."""
+        return {**self.executor.status(), "in_flight": self._in_flight, "capacity": self.capacity}

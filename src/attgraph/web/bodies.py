@@ -1,0 +1,115 @@
+"""Reading what a client sends: the query string and bodies, strictly and within the size limit.
+
+Bodies are counted while they stream in (a ``Content-Length`` over the limit is refused before reading);
+text must be UTF-8; form fields are parsed here rather than by a framework default, so the limits and the
+error shape are ours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+from starlette.datastructures import FormData
+from starlette.types import Message, Receive
+
+from ..errors import PayloadTooLarge
+from .errors import BadRequest
+
+__all__ = ["Fields", "media_type", "parse_fields", "query_fields", "read_body", "read_multipart"]
+
+_MAX_FIELDS = 200
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Form or query-string fields in order, with repeated names kept."""
+
+    items: tuple[tuple[str, str], ...]
+
+    def getlist(self, name: str) -> list[str]:
+        """Every value of ``name``."""
+        return [value for key, value in self.items if key == name]
+
+    def get(self, name: str) -> str | None:
+        """The first value of ``name``."""
+        values = self.getlist(name)
+        return values[0] if values else None
+
+    def names(self) -> set[str]:
+        """The field names present."""
+        return {key for key, _ in self.items}
+
+    def __add__(self, other: Fields) -> Fields:
+        return Fields(self.items + other.items)
+
+
+def media_type(request: Request) -> str:
+    """The request's ``Content-Type`` without parameters, lower-cased (``""`` when absent)."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def parse_fields(data: bytes, where: str) -> Fields:
+    """``application/x-www-form-urlencoded`` data as :class:`Fields`; invalid UTF-8 is a 400."""
+    try:
+        text = data.decode("ascii") if data.isascii() else data.decode("utf-8")
+        items = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict",
+                          max_num_fields=_MAX_FIELDS)
+    except UnicodeDecodeError:
+        raise BadRequest(f"the {where} is not valid UTF-8", {"where": where}, code="bad_encoding") from None
+    except ValueError:
+        raise BadRequest(f"the {where} has more than {_MAX_FIELDS} fields", {"where": where}) from None
+    return Fields(tuple(items))
+
+
+def query_fields(request: Request) -> Fields:
+    """The URL's query string as :class:`Fields`."""
+    return parse_fields(request.scope.get("query_string", b""), "query string")
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The whole body, refused with 413 as soon as it is known to exceed ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            size = int(declared)
+        except ValueError:
+            raise BadRequest("the Content-Length header is not a number") from None
+        if size > limit:
+            raise _too_large(size, limit)
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            raise _too_large(received, limit, more=True)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(size: int, limit: int, more: bool = False) -> PayloadTooLarge:
+    amount = f"more than {limit}" if more else str(size)
+    return PayloadTooLarge(f"the request body is {amount} bytes; the limit is {limit} bytes", {"limit": limit})
+
+
+async def read_multipart(request: Request, body: bytes, *, max_part_size: int) -> FormData:
+    """A ``multipart/form-data`` body already read by :func:`read_body`, parsed (one file at most)."""
+    copy = Request(request.scope, receive=_receiver(body))
+    try:
+        return await copy.form(max_files=1, max_fields=_MAX_FIELDS, max_part_size=max_part_size)
+    except Exception as error:  # python-multipart raises several types; all mean a malformed body
+        raise BadRequest(f"the multipart body cannot be read: {type(error).__name__}") from None
+
+
+def _receiver(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive

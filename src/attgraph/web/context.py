@@ -1,0 +1,119 @@
+"""What every route needs, in one object per application: the graph, the settings, the gateway that runs
+queries, the templates and the labels of the vocabulary.
+
+The gateway (and its worker processes) exists between the application's start-up and shut-down; routes
+reach everything through :func:`context`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment
+
+from .. import __version__
+from ..errors import AttgraphError
+from ..executor import Answer, Executor, LocalExecutor
+from ..gateway import Gateway
+from ..graph import KnowledgeGraph, internal_query
+from ..namespaces import PREFIXES
+from ..results import Term
+from ..settings import Settings
+from .description import describe_service
+from .render import Link, link, make_templates, render
+
+__all__ = ["Context", "Vocabulary", "context"]
+
+
+@dataclass
+class Vocabulary:
+    """Labels (English, Chinese) of classes and properties, and each class's superclasses."""
+
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    ancestors: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_graph(cls, graph: KnowledgeGraph) -> Vocabulary:
+        """Read the vocabulary from the loaded ontology."""
+        vocabulary = cls()
+        for row in graph.run(internal_query("term_labels")).values():
+            vocabulary.labels[row["term"]] = (row["termEn"], row["termZh"])
+            if row["ancestor"]:
+                vocabulary.ancestors.setdefault(row["term"], {row["term"]}).add(row["ancestor"])
+        return vocabulary
+
+    def is_a(self, types: list[str], cls: str) -> bool:
+        """Whether any of ``types`` is ``cls`` or a subclass of it."""
+        return any(cls == t or cls in self.ancestors.get(t, ()) for t in types)
+
+
+class Context:
+    """One application's graph, settings, gateway, templates and vocabulary."""
+
+    def __init__(self, graph: KnowledgeGraph, settings: Settings, executor: Executor | None = None) -> None:
+        self.graph = graph
+        self.settings = settings
+        self.templates: Environment = make_templates()
+        self.vocabulary = Vocabulary.from_graph(graph)
+        self.base_path = urlsplit(settings.public_url).path.rstrip("/")
+        self.descriptions = describe_service(graph, settings)
+        self._executor = executor
+        self._gateway: Gateway | None = None
+
+    # -- life cycle ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the query workers (or the given executor) and open the gateway."""
+        executor = self._executor or LocalExecutor(self.graph.store, workers=self.settings.workers,
+                                                   memory_mb=self.settings.worker_memory_mb,
+                                                   source=self.graph.source)
+        executor.start()
+        self._gateway = Gateway(executor, self.settings, [str(g) for g in self.graph.graph_names()])
+
+    def stop(self) -> None:
+        """Stop the workers."""
+        if self._gateway is not None:
+            self._gateway.executor.close()
+            self._gateway = None
+
+    @property
+    def gateway(self) -> Gateway:
+        """The gateway; only while the application runs."""
+        if self._gateway is None:
+            raise AttgraphError("the query service is not running", code="not_running", status=503)
+        return self._gateway
+
+    # -- helpers for routes ----------------------------------------------------------------------
+
+    async def run_internal(self, name: str, params: Mapping[str, str], max_rows: int | None = None) -> Answer:
+        """Run one of the package's own queries (``src/attgraph/sparql/NAME.rq``) through the gateway."""
+        query = internal_query(name)
+        return await self.gateway.run(query.sparql, query.bindings(params), max_rows=max_rows)
+
+    async def rows(self, name: str, params: Mapping[str, str], max_rows: int | None = None,
+                   ) -> list[dict[str, Term]]:
+        """The rows of an internal SELECT query."""
+        return (await self.run_internal(name, params, max_rows)).result.rows()
+
+    def link(self, iri: str, en: str = "", zh: str = "") -> Link:
+        """A link to ``iri`` with the given labels, or the vocabulary's labels for a term."""
+        if not en and not zh and iri in self.vocabulary.labels:
+            en, zh = self.vocabulary.labels[iri]
+        return link(iri, self.base_path, en, zh)
+
+    def page(self, request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        """An HTML page from ``template``; every page gets the nav, the version and the prefixes."""
+        common = {"base": self.base_path, "version": __version__, "path": request.url.path,
+                  "prefixes": PREFIXES}
+        return HTMLResponse(render(self.templates, template, {**common, **values}), status_code=status)
+
+
+def context(request: Request) -> Context:
+    """The :class:`Context` of the application serving ``request``."""
+    found: Context = request.app.state.context
+    return found

@@ -1,0 +1,103 @@
+"""Errors of HTTP itself, and the handlers that turn every error into the one JSON body.
+
+Whatever goes wrong, a client gets ``{"error": {"code", "status", "message", "details"}}``
+(:func:`attgraph.errors.error_body`) with the matching status; never a traceback, a path or an internal
+name. A :class:`~attgraph.errors.ServiceBusy` answer also carries ``Retry-After``, a 405 ``Allow``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Route
+
+from ..errors import AttgraphError, ServiceBusy, error_body
+
+__all__ = ["BadRequest", "MethodNotAllowed", "UnsupportedMediaType", "error_response", "install_handlers"]
+
+_log = logging.getLogger("attgraph.web")
+
+
+class BadRequest(AttgraphError):
+    """The request itself is malformed (not the query in it)."""
+
+    code = "bad_request"
+    status = 400
+
+
+class UnsupportedMediaType(AttgraphError):
+    """A body of a media type the route does not take."""
+
+    code = "unsupported_media_type"
+    status = 415
+
+
+class MethodNotAllowed(AttgraphError):
+    """The route exists but not for this method; ``details["allow"]`` lists the methods it takes."""
+
+    code = "method_not_allowed"
+    status = 405
+
+
+def error_response(error: AttgraphError) -> JSONResponse:
+    """The JSON response for ``error``, with ``Retry-After`` or ``Allow`` when they apply."""
+    response = JSONResponse(error_body(error), status_code=error.status)
+    if isinstance(error, ServiceBusy) or error.status == 503:
+        response.headers["Retry-After"] = str(error.details.get("retry_after", 1))
+    if isinstance(error, MethodNotAllowed):
+        response.headers["Allow"] = ", ".join(error.details.get("allow", []))
+    return response
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route of the application takes at the request's path."""
+    scope = {**request.scope, "method": "GET"}
+    methods: set[str] = set()
+    pending: list[BaseRoute] = list(request.app.router.routes)
+    while pending:
+        route = pending.pop()
+        if isinstance(route, Route):
+            match, _ = route.matches(scope)
+            if match != Match.NONE and route.methods:
+                methods |= set(route.methods)
+        else:  # an included router (its routes keep their full paths) or a mount
+            inner = getattr(route, "original_router", route)
+            pending.extend(getattr(inner, "routes", []))
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Route every exception through :func:`error_response`."""
+
+    @app.exception_handler(AttgraphError)
+    async def on_error(request: Request, error: AttgraphError) -> JSONResponse:
+        return error_response(error)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 405:
+            allow = _allowed(request)
+            return error_response(MethodNotAllowed(
+                f"{request.method} is not allowed on {request.url.path}; use {' or '.join(allow)}",
+                {"method": request.method, "allow": allow}))
+        if error.status_code == 404:
+            return error_response(AttgraphError(f"nothing here: {request.url.path}", {"path": request.url.path},
+                                                code="not_found", status=404))
+        return error_response(AttgraphError(str(error.detail), code="http_error", status=error.status_code))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_bad_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in error.errors()]
+        return error_response(BadRequest("the request is malformed", {"errors": problems}))
+
+    @app.exception_handler(Exception)
+    async def on_crash(request: Request, error: Exception) -> JSONResponse:
+        _log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(AttgraphError("the service failed to answer this request (a bug; it is logged)",
+                                            code="internal_error", status=500))

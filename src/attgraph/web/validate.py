@@ -1,0 +1,178 @@
+"""Validating uploaded RDF against our shapes: the ``/validate`` page and the ``/api/validate`` API.
+
+Data comes as a file or pasted text (a multipart or urlencoded form, fields ``file``, ``data`` and
+``format``) or, for the API, as the raw body with its RDF media type as ``Content-Type``. Each validation
+runs in a process of its own (:mod:`attgraph.validation_job`) that has no network, a memory cap and a
+deadline (``ATTGRAPH_VALIDATION_TIMEOUT``); at most ``max(1, workers // 2)`` run at once. The report comes
+back as a page, JSON or the SHACL report graph in Turtle.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import UploadFile
+
+from ..errors import AttgraphError, FormatError, QueryTimeout, ServiceBusy
+from ..formats import GRAPH_FORMATS, Format, by_extension, graph_format
+from ..negotiation import choose_view
+from .bodies import media_type, parse_fields, query_fields, read_body, read_multipart
+from .context import Context
+from .errors import UnsupportedMediaType
+
+__all__ = ["REPORT_FORMATS", "Upload", "validate_router"]
+
+_FORM = "application/x-www-form-urlencoded"
+_MULTIPART = "multipart/form-data"
+#: The JSON report (its engine field is unused: the report is not RDF).
+_JSON = Format("json", ("application/json",), "json", GRAPH_FORMATS[0].engine)
+#: The formats of a report besides its page: JSON and the SHACL report graph in Turtle.
+REPORT_FORMATS: tuple[Format, ...] = (_JSON, graph_format("turtle"))
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What to validate: the bytes, the format to read them in and the name errors use."""
+
+    data: bytes
+    format: Format
+    name: str
+
+
+def _upload_format(name: str | None, filename: str | None) -> Format:
+    try:
+        if name:
+            return graph_format(name)
+        if filename:
+            return by_extension(filename)
+        return graph_format("turtle")
+    except FormatError as error:
+        raise FormatError(error.message, error.details, status=415) from None
+
+
+async def read_upload(request: Request, limit: int) -> Upload:
+    """The data to validate from a form (file or ``data`` field) or a raw RDF body."""
+    media = media_type(request)
+    body = await read_body(request, limit)
+    if media == _MULTIPART:
+        form = await read_multipart(request, body, max_part_size=limit)
+        file = form.get("file")
+        text = form.get("data")
+        chosen = form.get("format")
+        fmt_name = chosen if isinstance(chosen, str) and chosen else None
+        if isinstance(file, UploadFile) and file.filename:
+            data = await file.read()
+            return Upload(data, _upload_format(fmt_name, file.filename), os.path.basename(file.filename))
+        if isinstance(text, str) and text.strip():
+            return Upload(text.encode("utf-8"), _upload_format(fmt_name, None), "pasted data")
+        raise AttgraphError("nothing to validate: choose a file or paste some RDF", code="upload_missing",
+                            status=400)
+    if media == _FORM:
+        form_fields = parse_fields(body, "form body")
+        text = form_fields.get("data") or ""
+        if not text.strip():
+            raise AttgraphError("nothing to validate: paste some RDF in the data field", code="upload_missing",
+                                status=400)
+        return Upload(text.encode("utf-8"), _upload_format(form_fields.get("format"), None), "pasted data")
+    for fmt in GRAPH_FORMATS:
+        if media in fmt.media_types:
+            if not body.strip():
+                raise AttgraphError("nothing to validate: the body is empty", code="upload_missing", status=400)
+            return Upload(body, fmt, "request body")
+    accepted = [_MULTIPART, _FORM, *(f.media_type for f in GRAPH_FORMATS)]
+    raise UnsupportedMediaType(f"cannot validate a body of type {media or 'untyped'}; send one of: "
+                               + ", ".join(accepted), {"content_type": media or None, "accepted": accepted})
+
+
+class Validator:
+    """Runs validation jobs under a concurrency cap and a deadline."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.capacity = max(1, ctx.settings.workers // 2)
+        self.running = 0
+
+    async def run(self, upload: Upload) -> dict[str, Any]:
+        """The job's outcome: ``{"report": …, "turtle": …}``; raises the job's error."""
+        settings = self.ctx.settings
+        if self.running >= self.capacity:
+            retry = max(1, math.ceil(settings.validation_timeout / 4))
+            raise ServiceBusy(f"too many validations at once (at most {self.capacity}); try again in {retry} s",
+                              {"retry_after": retry, "limit": self.capacity})
+        self.running += 1
+        command = [sys.executable, "-m", "attgraph.validation_job", str(settings.root), upload.format.name,
+                   upload.name, str(settings.max_upload_triples), str(settings.worker_memory_mb),
+                   str(os.getpid())]
+        try:
+            process = await anyio.open_process(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                             stderr=subprocess.DEVNULL)
+            try:
+                with anyio.fail_after(settings.validation_timeout):
+                    assert process.stdin is not None and process.stdout is not None
+                    await process.stdin.send(upload.data)
+                    await process.stdin.aclose()
+                    chunks = [chunk async for chunk in process.stdout]
+                    await process.wait()
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+                raise QueryTimeout(f"the validation was stopped at its deadline ({settings.validation_timeout:g} s)",
+                                   {"limit": settings.validation_timeout}, code="validation_timeout") from None
+        finally:
+            self.running -= 1
+        try:
+            outcome: dict[str, Any] = json.loads(b"".join(chunks))
+        except ValueError:
+            raise AttgraphError("the validation stopped before it finished (memory limit or crash)",
+                                code="validation_aborted", status=503) from None
+        if not outcome["ok"]:
+            error = outcome["error"]
+            raise AttgraphError(error["message"], error["details"], code=error["code"], status=error["status"])
+        return outcome
+
+
+def validate_router(ctx: Context) -> APIRouter:
+    """``/validate`` (page, form posts) and ``/api/validate``."""
+    router = APIRouter()
+    validator = Validator(ctx)
+    formats = list(GRAPH_FORMATS)
+
+    @router.get("/validate", summary="The validation page", response_class=Response)
+    async def page(request: Request) -> Response:
+        return ctx.page(request, "validate.html", formats=formats, outcome=None, error=None, upload=None,
+                        chosen="turtle")
+
+    @router.post("/validate", summary="Validate a form's upload and show the report", response_class=Response)
+    async def validate_form(request: Request) -> Response:
+        try:
+            upload = await read_upload(request, ctx.settings.max_body_bytes)
+            outcome = await validator.run(upload)
+        except AttgraphError as error:
+            return ctx.page(request, "validate.html", error.status, formats=formats, outcome=None, error=error,
+                            upload=None, chosen="turtle")
+        return ctx.page(request, "validate.html", formats=formats, outcome=outcome["report"], error=None,
+                        upload=upload, chosen=upload.format.name)
+
+    @router.post("/api/validate", summary="Validate RDF against the shapes: JSON or Turtle report",
+                 response_class=Response)
+    async def validate_api(request: Request) -> Response:
+        fmt = choose_view(REPORT_FORMATS, request.headers.get("accept"), query_fields(request).get("format"))
+        upload = await read_upload(request, ctx.settings.max_body_bytes)
+        outcome = await validator.run(upload)
+        if fmt is None:
+            return ctx.page(request, "validate.html", formats=formats, outcome=outcome["report"], error=None,
+                            upload=upload, chosen=upload.format.name)
+        if fmt is _JSON:
+            return JSONResponse(outcome["report"], headers={"Vary": "Accept"})
+        return Response(outcome["turtle"].encode("utf-8"), media_type=fmt.media_type, headers={"Vary": "Accept"})
+
+    return router

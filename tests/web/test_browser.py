@@ -1,0 +1,66 @@
+"""The query page in a real browser (Debian's Chromium, headless, driven by Playwright; never downloaded):
+run a named example, see a known row, follow its link to the resource page and see its Chinese label."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import ARTIFACTS, Server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists() and shutil.which("chromium") is None:
+        pytest.fail("Chromium is missing: run scripts/system-deps.sh (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        running = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield running
+        finally:
+            running.close()
+
+
+def test_run_an_example_and_follow_a_link(server: Server, browser: object) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((server.base, "data:")) else outside.append(r.url))
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    page.goto(f"{server.base}/query")
+    page.get_by_role("link", name="Article headings").click()
+    expect(page.locator("#query-text")).to_contain_text("FILTER(lang(?heading) = ?lang)")
+    page.get_by_role("button", name="Run 运行").click()
+    row = page.locator("table.result-table tbody tr").filter(has_text="过境或转运")
+    expect(row).to_have_count(1)
+    expect(row.locator("td").nth(0)).to_have_text("article:9")
+    expect(page.locator("table.result-table tbody tr")).to_have_count(28)
+    page.screenshot(path=str(ARTIFACTS / "query-page.png"), full_page=False)
+
+    row.get_by_role("link", name="article:9").click()
+    expect(page).to_have_url(f"{server.base}/id/article/9")
+    expect(page.locator('h1 .label[lang="zh"]')).to_have_text("第9条：过境或转运")
+    expect(page.locator("section.related li").first).to_contain_text("test transit · 测试过境")
+    page.screenshot(path=str(ARTIFACTS / "resource-page.png"), full_page=False)
+
+    page.goto(f"{server.base}/id/body/TESTWG")
+    expect(page.locator("svg.timeline")).to_have_count(1)
+    page.locator("svg.timeline").screenshot(path=str(ARTIFACTS / "timeline.png"))
+    assert outside == []
+    assert errors == []

@@ -1,0 +1,159 @@
+"""The local worker pool and the gateway in front of it, without HTTP."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from attgraph.errors import QueryAborted, QuerySyntaxError, QueryTimeout, ServiceBusy
+from attgraph.executor import DatasetSpec, LocalExecutor, QueryRequest
+from attgraph.gateway import Gateway
+from attgraph.settings import PROJECT_ROOT, Settings
+
+TREATY = "https://w3id.org/attgraph/graph/data/treaty.ttl"
+EXTRA = "https://w3id.org/attgraph/graph/data/extra.ttl"
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(PROJECT_ROOT / "data" / "treaty.ttl"), format=ox.RdfFormat.TURTLE,
+                    to_graph=ox.NamedNode(TREATY))
+    store.add(ox.Quad(ox.NamedNode("https://w3id.org/attgraph/id/x"), ox.NamedNode("https://w3id.org/attgraph/id/p"),
+                      ox.Literal("extra"), ox.NamedNode(EXTRA)))
+    return store
+
+
+@pytest.fixture(scope="module")
+def executor(store: ox.Store) -> Iterator[LocalExecutor]:
+    running = LocalExecutor(store, workers=2, memory_mb=400)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+def request(text: str, seconds: float = 5.0, rows: int = 100, **options: object) -> QueryRequest:
+    return QueryRequest(text, time.monotonic() + seconds, rows, **options)  # type: ignore[arg-type]
+
+
+def wait_for(condition: object, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
+def test_select_is_complete_sparql_json(executor: LocalExecutor) -> None:
+    answer = executor.run(request('SELECT ?h WHERE { <https://w3id.org/attgraph/id/article/9> '
+                                  '<https://w3id.org/attgraph/ontology#heading> ?h FILTER(lang(?h) = "zh") }'))
+    assert answer.result.values() == [{"h": "过境或转运"}]
+    assert answer.truncated is False
+
+
+def test_row_cap_cuts_and_says_so(executor: LocalExecutor) -> None:
+    answer = executor.run(request("SELECT ?s WHERE { ?s a <https://w3id.org/attgraph/ontology#Article> } "
+                                  "ORDER BY ?s", rows=3))
+    assert answer.truncated is True
+    assert [row["s"] for row in answer.result.values()] == [
+        f"https://w3id.org/attgraph/id/article/{n}" for n in (1, 10, 11)]
+    graph = executor.run(request("CONSTRUCT WHERE { ?s a <https://w3id.org/attgraph/ontology#Article> }", rows=5))
+    assert (graph.truncated, len(graph.result.triples())) == (True, 5)
+
+
+def test_substitutions_and_datasets(executor: LocalExecutor) -> None:
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    union = executor.run(request(count)).result.values()[0]["n"]
+    treaty = executor.run(request(count, dataset=DatasetSpec((TREATY,), ()))).result.values()[0]["n"]
+    extra = executor.run(request(count, dataset=DatasetSpec((EXTRA,), ()))).result.values()[0]["n"]
+    assert (int(union), int(extra)) == (int(treaty) + 1, 1)
+    named = executor.run(request("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                                 dataset=DatasetSpec((), (EXTRA,))))
+    assert named.result.values() == [{"g": EXTRA}]
+    own = executor.run(request(f"SELECT (COUNT(*) AS ?n) FROM <{EXTRA}> WHERE {{ ?s ?p ?o }}",
+                               dataset=DatasetSpec(from_query=True)))
+    assert own.result.values() == [{"n": "1"}]
+    bound = executor.run(request("SELECT ?x ?o WHERE { ?x ?p ?o }",
+                                 substitutions={"x": ox.NamedNode("https://w3id.org/attgraph/id/x")}))
+    assert bound.result.values() == [{"x": "https://w3id.org/attgraph/id/x", "o": "extra"}]
+
+
+def test_syntax_error_has_line_and_column(executor: LocalExecutor) -> None:
+    with pytest.raises(QuerySyntaxError) as caught:
+        executor.run(request("SELECT ?x\nWHERE { ?x ?y }"))
+    assert caught.value.details["line"] == 2
+    assert caught.value.message.startswith("the query does not parse: error at 2:")
+
+
+def test_deadline_kills_the_worker_and_a_new_one_takes_its_place(executor: LocalExecutor) -> None:
+    wait_for(lambda: executor.status()["idle"] == 2)
+    before = set(executor.pids())
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout) as caught:
+        executor.run(request(CROSS, seconds=1.0, timeout=1.0))
+    assert 1.0 <= time.monotonic() - started < 1.8
+    assert caught.value.message == "the query was stopped at its deadline (1 s)"
+    gone = before - set(executor.pids())
+    assert len(gone) == 1
+    assert not Path(f"/proc/{gone.pop()}").exists()
+    wait_for(lambda: len(executor.pids()) == 2)
+    assert executor.run(request("ASK { ?s ?p ?o }")).result.boolean is True
+
+
+def test_memory_limit_stops_the_query_not_the_pool(executor: LocalExecutor) -> None:
+    with pytest.raises(QueryAborted) as caught:
+        executor.run(request("SELECT ?a ?o ?e WHERE { ?a ?b ?o . ?c ?d ?e } ORDER BY ?o ?e", seconds=20))
+    assert caught.value.message == ("the query was stopped: it needed more memory than a query may use, or it "
+                                    "crashed the query engine")
+    wait_for(lambda: len(executor.pids()) == 2)
+    assert executor.run(request("ASK { FILTER(false) }")).result.boolean is False
+
+
+def test_workers_die_with_the_pool(store: ox.Store) -> None:
+    pool = LocalExecutor(store, workers=1, memory_mb=400)
+    pool.start()
+    pids = pool.pids()
+    pool.close()
+    assert [Path(f"/proc/{pid}").exists() for pid in pids] == [False]
+
+
+def test_gateway_caps_queries_in_flight(executor: LocalExecutor) -> None:
+    settings = Settings(workers=1, max_pending=1, query_timeout=1.5)
+    gateway = Gateway(executor, settings, [TREATY])
+    outcomes: list[str] = []
+
+    def slow() -> None:
+        try:
+            gateway.run_sync(CROSS)
+        except (QueryTimeout, ServiceBusy) as error:
+            outcomes.append(error.code)
+
+    threads = [threading.Thread(target=slow) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    with pytest.raises(ServiceBusy) as caught:
+        gateway.run_sync("ASK {}")
+    assert caught.value.message == "too many queries at once (at most 2 are taken in); try again in 2 s"
+    assert caught.value.details == {"retry_after": 2, "limit": 2}
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["query_timeout", "query_timeout"]
+    wait_for(lambda: len(executor.pids()) == 2)
+
+
+def test_workers_have_no_network_where_the_kernel_allows(executor: LocalExecutor) -> None:
+    """Defence in depth: SERVICE is refused before evaluation, and each worker also sits in a network namespace
+    of its own, with no interface up."""
+    if not executor.status()["network_isolated"]:
+        pytest.skip("this kernel does not let the workers leave the network")
+    own = os.readlink("/proc/self/ns/net")
+    assert [os.readlink(f"/proc/{pid}/ns/net") == own for pid in executor.pids()] == [False, False]

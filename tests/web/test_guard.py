@@ -1,0 +1,102 @@
+"""The lexical guard: tokens, depth, updates, SERVICE and dataset clauses, before any engine sees a query."""
+
+from __future__ import annotations
+
+import pytest
+
+from attgraph.errors import QueryRefused
+from attgraph.guard import Inspection, inspect, tokens
+from attgraph.namespaces import PREFIXES
+
+LIMITS = {"max_bytes": 32768, "max_depth": 100, "prefixes": PREFIXES}
+
+
+def refusal(text: str, **limits: int) -> QueryRefused:
+    with pytest.raises(QueryRefused) as caught:
+        inspect(text, **{**LIMITS, **limits})  # type: ignore[arg-type]
+    return caught.value
+
+
+def test_tokens_keep_strings_iris_and_names_whole() -> None:
+    text = 'SELECT ?s WHERE { ?s ex:load "DROP ALL" . ?s <http://x/SERVICE> \'\'\'a\nb\'\'\'@en } # SERVICE'
+    assert [(t.kind, t.text) for t in tokens(text)] == [
+        ("word", "SELECT"), ("var", "?s"), ("word", "WHERE"), ("char", "{"), ("var", "?s"), ("pname", "ex:load"),
+        ("string", '"DROP ALL"'), ("char", "."), ("var", "?s"), ("iri", "<http://x/SERVICE>"),
+        ("string", "'''a\nb'''"), ("lang", "@en"), ("char", "}"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "form"), [
+    ("SELECT * {}", "select"), ("PREFIX x: <http://x/> construct WHERE {}", "construct"),
+    ("BASE <http://b/> DESCRIBE <a>", "describe"), ("ask {}", "ask"), ("# only a comment\n{}", None),
+])
+def test_form(text: str, form: str | None) -> None:
+    assert inspect(text, **LIMITS).form == form  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "keyword"), [
+    ("DROP ALL", "DROP"), ("insert data { <a> <b> <c> }", "INSERT"), ("DELETE WHERE { ?s ?p ?o }", "DELETE"),
+    ("LOAD <http://127.0.0.1:9/>", "LOAD"), ("CLEAR DEFAULT", "CLEAR"), ("CREATE GRAPH <g>", "CREATE"),
+    ("ADD DEFAULT TO <g>", "ADD"), ("MOVE <a> TO <b>", "MOVE"), ("COPY <a> TO <b>", "COPY"),
+    ("WITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH"), ("SELECT * {} ; DROP ALL", "DROP"),
+])
+def test_updates_are_refused(text: str, keyword: str) -> None:
+    error = refusal(text)
+    assert (error.code, error.message) == (
+        "update_refused", f"this service is read-only: SPARQL Update ({keyword}) is not accepted")
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * { VALUES ?e { <http://127.0.0.1:9/> } service ?e { ?s ?p ?o } }",
+])
+def test_service_is_refused(text: str) -> None:
+    error = refusal(text)
+    assert (error.code, error.message) == (
+        "service_refused", "SERVICE is not allowed: this service never sends requests to other endpoints")
+
+
+def test_keywords_inside_literals_iris_names_and_comments_are_not_refused() -> None:
+    text = ('PREFIX ex: <http://e/> SELECT ("DROP ALL" AS ?x) (\'SERVICE\' AS ?y) WHERE '
+            "{ ex:drop ex:load <http://x/SERVICE> . ?insert ?delete _:load } # LOAD <http://x/>")
+    assert inspect(text, **LIMITS).form == "select"  # type: ignore[arg-type]
+
+
+def test_depth_counts_brackets() -> None:
+    assert inspect("SELECT * WHERE { { ( [ ] ) } }", **LIMITS).depth == 4  # type: ignore[arg-type]
+    error = refusal("SELECT * WHERE " + "{" * 101 + "}" * 101)
+    assert (error.code, error.message) == (
+        "query_too_deep", "the query nests brackets or operators more than 100 deep (at character 116); "
+        "the limit is 100")
+
+
+def test_depth_counts_runs_of_unary_operators() -> None:
+    error = refusal("ASK { FILTER(" + "!" * 5000 + "true) }")
+    assert error.code == "query_too_deep"
+    assert inspect("ASK { FILTER(1 - -1 != 2) }", **LIMITS).depth == 4  # type: ignore[arg-type]
+
+
+def test_size_is_in_utf8_bytes() -> None:
+    text = "SELECT ?x { BIND('" + "过" * 11000 + "' AS ?x) }"
+    error = refusal(text)
+    assert (error.code, error.status) == ("query_too_large", 413)
+    assert error.message == f"the query is {len(text.encode())} bytes long; the limit is 32768 bytes"
+
+
+def test_empty_query() -> None:
+    error = refusal("  \n ")
+    assert (error.code, error.message) == ("query_missing", "the query is empty")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SELECT * FROM <http://g/1> FROM NAMED <http://g/2> WHERE {}", Inspection("select", ("http://g/1",),
+                                                                                ("http://g/2",), 1)),
+    ("BASE <http://g/> SELECT * FROM <1> FROM NAMED <sub/2> {}", Inspection("select", ("http://g/1",),
+                                                                            ("http://g/sub/2",), 1)),
+    ("PREFIX g: <http://g/> SELECT * FROM g:one {}", Inspection("select", ("http://g/one",), (), 1)),
+    ("SELECT * FROM article:9 {}", Inspection("select", ("https://w3id.org/attgraph/id/article/9",), (), 1)),
+    ("SELECT * FROM <http://g/\\u0031> {}", Inspection("select", ("http://g/1",), (), 1)),
+])
+def test_dataset_clauses_are_resolved(text: str, expected: Inspection) -> None:
+    assert inspect(text, **LIMITS) == expected  # type: ignore[arg-type]

@@ -1,0 +1,118 @@
+"""Validation of uploads over real HTTP: the API (JSON and Turtle reports), the page's forms, the cap on
+validations at once and their deadline. The fixture project's only shape: a concept needs a Chinese label."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from .conftest import LIMITS, Server, make_fixture_project, start_server, stop_server
+
+PREFIXES = ("@prefix att: <https://w3id.org/attgraph/ontology#> .\n"
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
+GOOD = PREFIXES + '<https://w3id.org/attgraph/id/concept/upload> a att:Concept ; rdfs:label "upload"@en , "上传"@zh .\n'
+BAD = PREFIXES + '<https://w3id.org/attgraph/id/concept/upload> a att:Concept ; rdfs:label "upload"@en .\n'
+SH = "http://www.w3.org/ns/shacl#"
+RESULT: dict[str, object] = {
+    "severity": "Violation", "shape": "shape:TestChineseLabel",
+    "shape_iri": "https://w3id.org/attgraph/shapes#TestChineseLabel", "focus": "concept:upload",
+    "focus_iri": "https://w3id.org/attgraph/id/concept/upload", "focus_label": "upload", "path": "rdfs:label",
+    "value": None, "message": "concept:upload has no Chinese label",
+    "messages": {"en": "concept:upload has no Chinese label", "zh": "concept:upload 缺少中文标签"},
+    "component": "QualifiedMinCountConstraintComponent", "sources": [],
+}
+
+
+def validate(server: Server, data: str, content_type: str = "text/turtle", accept: str = "application/json",
+             ) -> httpx.Response:
+    return httpx.post(f"{server.base}/api/validate", content=data.encode(),
+                      headers={"content-type": content_type, "accept": accept}, timeout=60)
+
+
+def test_conforming_upload(server: Server) -> None:
+    response = validate(server, GOOD)
+    assert (response.status_code, response.headers["content-type"]) == (200, "application/json")
+    assert response.json() == {"conforms": True, "summary": "conforms: 0 violations, 0 warnings, 0 infos",
+                               "violations": 0, "warnings": 0, "infos": 0, "results": []}
+
+
+def test_non_conforming_upload_gets_every_result(server: Server) -> None:
+    body = validate(server, BAD).json()
+    assert (body["conforms"], body["summary"]) == (False, "does not conform: 1 violation, 0 warnings, 0 infos")
+    assert body["results"] == [RESULT]
+
+
+def test_report_as_turtle(server: Server) -> None:
+    response = validate(server, BAD, accept="text/turtle")
+    assert response.headers["content-type"] == "text/turtle; charset=utf-8"
+    report = Graph().parse(data=response.text, format="turtle")
+    assert set(report.objects(predicate=URIRef(f"{SH}conforms"))) == {Literal(False)}
+    assert set(report.objects(predicate=URIRef(f"{SH}focusNode"))) == {
+        URIRef("https://w3id.org/attgraph/id/concept/upload")}
+
+
+def test_jsonld_with_an_inline_context(server: Server) -> None:
+    document = {"@context": {"att": "https://w3id.org/attgraph/ontology#",
+                             "label": {"@id": "http://www.w3.org/2000/01/rdf-schema#label", "@language": "zh"}},
+                "@id": "https://w3id.org/attgraph/id/concept/upload", "@type": "att:Concept", "label": "上传"}
+    response = validate(server, json.dumps(document), "application/ld+json")
+    assert response.json()["conforms"] is True
+
+
+def test_page_form_with_a_file(server: Server) -> None:
+    response = httpx.post(f"{server.base}/validate", files={"file": ("concepts.ttl", BAD.encode(), "text/turtle")},
+                          data={"format": ""}, timeout=60)
+    assert (response.status_code, response.headers["content-type"]) == (200, "text/html; charset=utf-8")
+    text = response.text
+    assert '<h2>Does not conform <span lang="zh">不符合</span></h2>' in text
+    assert '<p class="summary">concepts.ttl: does not conform: 1 violation, 0 warnings, 0 infos</p>' in text
+    assert ("<td>concept:upload has no Chinese label<br><span lang=\"zh\">concept:upload 缺少中文标签</span></td>"
+            in text)
+
+
+def test_page_form_with_pasted_text(server: Server) -> None:
+    response = httpx.post(f"{server.base}/validate", data={"data": GOOD, "format": "turtle"}, timeout=60)
+    assert '<h2>Conforms <span lang="zh">符合</span></h2>' in response.text
+    broken = httpx.post(f"{server.base}/validate", data={"data": "<a> <b>", "format": "turtle"}, timeout=60)
+    assert broken.status_code == 400
+    assert '<p><strong>400 · bad_upload</strong></p>' in broken.text
+
+
+def test_page_file_name_is_escaped(server: Server) -> None:
+    name = '<img src=x onerror=alert(1)>.ttl'
+    response = httpx.post(f"{server.base}/validate", files={"file": (name, GOOD.encode(), "text/turtle")},
+                          timeout=60)
+    assert "<img src=x" not in response.text
+    assert "&lt;img src=x onerror=alert(1)&gt;.ttl: conforms" in response.text
+
+
+def test_one_validation_at_a_time_here(server: Server) -> None:
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        responses = list(pool.map(lambda _: validate(server, GOOD), range(2)))
+    assert sorted(r.status_code for r in responses) == [200, 503]
+    busy = next(r for r in responses if r.status_code == 503)
+    assert (busy.json()["error"]["code"], busy.headers["retry-after"]) == ("service_busy", "8")
+
+
+@pytest.fixture(scope="module")
+def impatient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server that gives a validation a quarter of a second."""
+    root: Path = make_fixture_project(tmp_path_factory.mktemp("impatient"))
+    running = start_server(root, {**LIMITS, "ATTGRAPH_VALIDATION_TIMEOUT": "0.25"})
+    yield running
+    stop_server(running)
+
+
+def test_validation_has_a_deadline(impatient: Server) -> None:
+    response = validate(impatient, GOOD)
+    assert (response.status_code, response.json()["error"]) == (503, {
+        "code": "validation_timeout", "status": 503, "details": {"limit": 0.25},
+        "message": "the validation was stopped at its deadline (0.25 s)"})
+    assert len(impatient.children()) == 2  # the two query workers: the validation process is gone
+    assert impatient.answers()
