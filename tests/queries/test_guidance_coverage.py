@@ -10,13 +10,13 @@ definition and their scheme.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import pyoxigraph as ox
 import pytest
 
 from attgraph.graph import KnowledgeGraph
 from attgraph.namespaces import PREFIXES, graph_iri
+
+from . import coverage
 
 ATT, SKOS = PREFIXES["att"], PREFIXES["skos"]
 
@@ -29,42 +29,10 @@ AREA_CLASSES = tuple(ATT + name for name in ("GuidanceDocument", "GuidanceElemen
 #: Supporting classes, checked in the area's files.
 FILE_CLASSES = (SKOS + "ConceptScheme", ATT + "Annex", ATT + "Discrepancy", ATT + "Reading")
 
-TYPED = """
-SELECT DISTINCT ?resource ?class WHERE {
-  ?resource a ?type . ?type rdfs:subClassOf* ?class .
-  FILTER(isIRI(?resource) && STRSTARTS(STR(?class), STR(att:)))
-}"""
-
-TYPED_IN_FILES = "SELECT DISTINCT ?resource ?class ?file WHERE { GRAPH ?file { ?resource a ?class } }"
-
-LABELS = "SELECT DISTINCT ?resource (lang(?label) AS ?lang) WHERE { ?resource rdfs:label ?label }"
-
-DERIVATIONS = """
-SELECT DISTINCT ?resource ?source ?kind WHERE {
-  ?resource prov:wasDerivedFrom ?source .
-  OPTIONAL { ?source a ?type . ?type rdfs:subClassOf* att:SourceUnit . BIND("unit" AS ?unit) }
-  OPTIONAL { ?source ?p ?o . BIND("exists" AS ?there) }
-  BIND(COALESCE(?unit, ?there, "missing") AS ?kind)
-}"""
-
-
-def by_class(graph: KnowledgeGraph) -> dict[str, set[str]]:
-    """The resources of each area class (anywhere) and of each supporting class (in the area's files)."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for row in graph.query(TYPED).values():
-        if row["class"] in AREA_CLASSES:
-            found[row["class"]].add(row["resource"])
-    files = {str(graph_iri(f)) for f in AREA_FILES}
-    for row in graph.query(TYPED_IN_FILES).values():
-        if row["class"] in FILE_CLASSES and row["file"] in files:
-            found[row["class"]].add(row["resource"])
-    return found
-
-
 @pytest.fixture(scope="module")
 def classes(graph: KnowledgeGraph) -> dict[str, set[str]]:
     """Resources per checked class."""
-    return by_class(graph)
+    return coverage.by_class(graph, AREA_CLASSES, FILE_CLASSES, AREA_FILES)
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +44,7 @@ def resources(classes: dict[str, set[str]]) -> list[str]:
 @pytest.fixture(scope="module")
 def derivations(graph: KnowledgeGraph) -> dict[str, dict[str, str]]:
     """resource → {source → "unit" | "exists" | "missing"}."""
-    out: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in graph.query(DERIVATIONS).values():
-        if out[row["resource"]].get(row["source"]) != "unit":
-            out[row["resource"]][row["source"]] = row["kind"]
-    return out
+    return coverage.derivations(graph)
 
 
 def test_resource_counts(classes: dict[str, set[str]]) -> None:
@@ -103,7 +67,7 @@ def test_resource_counts(classes: dict[str, set[str]]) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_resource_has_a_label(graph: KnowledgeGraph, resources: list[str], lang: str) -> None:
     """An rdfs:label in English and one in Chinese on every resource."""
-    labelled = {row["resource"] for row in graph.query(LABELS).values() if row["lang"] == lang}
+    labelled = coverage.labelled(graph, lang)
     missing = [r for r in resources if r not in labelled]
     assert missing == [], f"no @{lang} rdfs:label: {missing}"
 
