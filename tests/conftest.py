@@ -16,8 +16,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(scope="session")
 def graph() -> KnowledgeGraph:
-    """The project's whole graph (ontology and data), loaded once."""
-    return KnowledgeGraph.load(Settings(root=PROJECT_ROOT))
+    """The project's whole graph as the service holds it: ontology, data and the inferences, loaded once.
+
+    The inferences are computed here rather than read from ``dist/`` so that the tests see the same graph
+    whether or not ``attgraph build`` has run.
+    """
+    from attgraph.reasoning import materialise
+
+    loaded = KnowledgeGraph.load(Settings(root=PROJECT_ROOT))
+    loaded.attach_inferred(materialise(loaded.store))
+    return loaded
 
 
 @pytest.fixture

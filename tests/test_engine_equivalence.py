@@ -28,6 +28,8 @@ def _rdflib_term(term: Any) -> rdflib.term.Node:
 
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
     assert isinstance(term, ox.Literal)
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
@@ -74,8 +76,11 @@ def _oxigraph_rows(graph: KnowledgeGraph, query: NamedQuery) -> list[tuple[str, 
 
 @pytest.fixture(scope="module")
 def reference(graph: KnowledgeGraph) -> rdflib.Graph:
-    """The same triples in a plain rdflib graph, queried by rdflib's own SPARQL evaluator."""
-    return graph.union()
+    """The same triples (asserted and inferred) in a plain rdflib graph, for rdflib's own SPARQL evaluator."""
+    reference = rdflib.Graph()
+    for quad in graph.store:
+        reference.add(tuple(_rdflib_term(t) for t in (quad.subject, quad.predicate, quad.object)))
+    return reference
 
 
 def _without_order(node: Any) -> Any:

@@ -15,6 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+import pyoxigraph as ox
+from rdflib import Graph
+
 from . import __version__
 from .build import build
 from .errors import AttgraphError
@@ -27,8 +30,8 @@ from .textio import table
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-__all__ = ["cmd_build", "cmd_info", "cmd_ingest", "cmd_push", "cmd_query", "cmd_search", "cmd_serve", "main",
-           "worker_app"]
+__all__ = ["cmd_build", "cmd_info", "cmd_ingest", "cmd_push", "cmd_query", "cmd_reason", "cmd_search", "cmd_serve",
+           "cmd_validate", "main", "worker_app"]
 
 
 def _graph(args: argparse.Namespace) -> KnowledgeGraph:
@@ -50,13 +53,105 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     inputs = stamp_inputs(input_paths(settings), settings.root)  # before loading: an edit meanwhile is stale
     graph = KnowledgeGraph.load(settings)
     out_dir = Path(args.out) if args.out else graph.settings.dist_dir
+    inferred = _build_gate(graph)
+    graph.attach_inferred(inferred)
     report = build(graph, out_dir)
     print(f"built {report.triples} statements into {report.out_dir}", file=out)
     for name, size in report.files.items():
         print(f"  {name}  {size} bytes", file=out)
+    print(f"  {_write_inferred(graph, inferred, out_dir)}", file=out)
     prebuilt = write_store(graph, store_dir(settings), inputs, "disk" if settings.store_path else "memory")
     print(f"  prebuilt store ({prebuilt.manifest.kind}): {prebuilt.folder}", file=out)
     return 0
+
+
+def _build_gate(graph: KnowledgeGraph) -> list[ox.Triple]:
+    """Validate and reason over our own data; raise ValidationFailed (exit 2) with the summary if either fails.
+
+    Returns the inferences to attach and write.
+    """
+    from .errors import ValidationFailed
+    from .reasoning import check_project
+
+    checked, reasoned = check_project(graph)
+    if checked.conforms and reasoned.ok:
+        return list(reasoned.inferred)
+    lines = ["our own data does not pass the checks; nothing was built"]
+    if not checked.conforms:
+        lines.append(f"SHACL: {checked.summary()}")
+        lines.extend(f"  {shape}: {len(results)}" for shape, results in checked.by_shape().items())
+        lines.append("  run `attgraph validate` for the full report")
+    if not reasoned.ok:
+        lines.append("OWL: " + "; ".join(reasoned.problems()))
+        lines.append("  run `attgraph reason` for details")
+    raise ValidationFailed("\n".join(lines), {"conforms": checked.conforms, "violations": checked.violations,
+                                              "consistent": reasoned.consistent,
+                                              "unsatisfiable": list(reasoned.unsatisfiable)})
+
+
+def _write_inferred(graph: KnowledgeGraph, inferred: list[ox.Triple], out_dir: Path) -> str:
+    from .reasoning import INFERRED_FILE, inputs_digest, write_inferred
+
+    size = write_inferred(inferred, out_dir / INFERRED_FILE, inputs_digest(graph.files))
+    return f"{INFERRED_FILE}  {size} bytes ({len(inferred)} inferred statements)"
+
+
+def _user_data(args: argparse.Namespace, settings: Settings) -> Graph:
+    """The files named on the command line, merged with our ontology (or, with --with-graph, our graph)."""
+    from .rdfinput import read_files
+    from .validation import data_for_files
+
+    inputs = read_files([Path(name) for name in args.files], args.input_format)
+    graph = KnowledgeGraph.load(settings) if args.with_graph else None
+    return data_for_files(inputs, settings, graph=graph)
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    """Validate our graph, or the given files (alone or with --with-graph), against the SHACL shapes.
+
+    Exit 0 when the data conforms, 1 when it does not (the report says why), 2 when it could not run.
+    """
+    from .report import render
+    from .validation import load_shapes, validate, validate_project
+
+    settings = _settings(args)
+    if args.files:
+        report = validate(_user_data(args, settings), load_shapes(settings.shapes_dir))
+    else:
+        report = validate_project(KnowledgeGraph.load(settings))
+    out.write(render(report, args.format, args.lang))
+    return 0 if report.conforms else 1
+
+
+def cmd_reason(args: argparse.Namespace, out: TextIO) -> int:
+    """Check our graph (or the given files) with HermiT: consistency, unsatisfiable classes, inferences.
+
+    Exit 0 when consistent with no unsatisfiable class, 1 otherwise, 2 when it could not run (no Java …).
+    """
+    from .reasoning import reason, reason_project, write_inferred
+
+    settings = _settings(args)
+    graph: KnowledgeGraph | None = None
+    if args.files:
+        result = reason(_user_data(args, settings))
+    else:
+        graph = KnowledgeGraph.load(settings)
+        result = reason_project(graph)
+    print(f"Reasoning: {'consistent' if result.consistent else 'inconsistent'}", file=out)
+    unsatisfiable = ", ".join(compact(iri) for iri in result.unsatisfiable) or "none"
+    print(f"  unsatisfiable classes: {unsatisfiable}", file=out)
+    for problem in result.problems():
+        print(f"  problem: {problem}", file=out)
+    print(f"  inferred statements: {len(result.inferred)}", file=out)
+    if args.out:
+        from .reasoning import inputs_digest
+
+        digest = inputs_digest(graph.files) if graph is not None else ""
+        size = write_inferred(list(result.inferred), Path(args.out), digest)
+        print(f"  wrote {args.out} ({size} bytes)", file=out)
+    timing = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.seconds.items())
+    print(f"  time: {timing}", file=out)
+    return 0 if result.ok else 1
 
 
 def _read_query(text: str) -> str:
@@ -213,6 +308,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--store-dir", help="write the prebuilt store on disk in this folder, not in memory form to "
                    "dist/store (see ATTGRAPH_STORE_PATH); --out moves only the dumps")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="check our graph, or RDF files, against the SHACL shapes")
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="RDF files to check (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML); none: our graph")
+    p.add_argument("--input-format", "-i", help="the files' RDF format (default: from each file's extension)")
+    p.add_argument("--with-graph", action="store_true", help="check the files merged with our whole graph")
+    p.add_argument("--format", "-f", default="text", choices=["text", "json", "turtle"],
+                   help="the report's format (turtle: the standard sh:ValidationReport)")
+    p.add_argument("--lang", default="en", choices=["en", "zh"], help="the language of messages in the text report")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("reason", help="check our graph, or RDF files, with the OWL reasoner (needs Java)")
+    p.add_argument("files", nargs="*", metavar="FILE", help="RDF files to check with our ontology; none: our graph")
+    p.add_argument("--input-format", "-i", help="the files' RDF format (default: from each file's extension)")
+    p.add_argument("--with-graph", action="store_true", help="check the files merged with our whole graph")
+    p.add_argument("--out", help="write the inferred statements to this Turtle file")
+    p.set_defaults(func=cmd_reason)
 
     p = sub.add_parser("query", help="run SPARQL (file, string or -) or a named query")
     p.add_argument("sparql", nargs="?", default="-", help="a .rq file, a query string, or - for stdin")

@@ -99,7 +99,33 @@ class KnowledgeGraph:
         settings = settings or Settings.from_env()
         paths = discover(settings.root, settings.folders) + sorted(extra)
         dataset, files = load_files(paths, settings.root)
-        return cls(dataset, files, settings)
+        graph = cls(dataset, files, settings)
+        graph.attach_inferred()
+        return graph
+
+    def attach_inferred(self, triples: Iterable[ox.Triple] | None = None) -> int:
+        """Put materialised inferences into the store as the named graph ``…/graph/inferred`` (replacing any).
+
+        Without ``triples``, reads ``dist/inferred.ttl`` (written by ``attgraph build``) when it was made
+        from exactly the loaded files (see :mod:`attgraph.reasoning`). Returns how many were attached.
+        The rdflib ``dataset`` and :meth:`union` stay the asserted statements.
+        """
+        from .reasoning import INFERRED_FILE, INFERRED_GRAPH, inputs_digest, read_inferred
+
+        if triples is None:
+            path = self.settings.dist_dir / INFERRED_FILE
+            found = read_inferred(path, inputs_digest(self.files)) if self.files and path.is_file() else None
+            if found is None:
+                return 0
+            triples = found
+        name = ox.NamedNode(str(INFERRED_GRAPH))
+        if self.store.contains_named_graph(name):
+            self.store.remove_graph(name)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+        self.store.extend(quads)
+        if INFERRED_GRAPH not in self._graphs:
+            self._graphs.append(INFERRED_GRAPH)
+        return len(quads)
 
     # -- queries ---------------------------------------------------------------------------------
 

@@ -50,7 +50,14 @@ class UserInput:
 
 def read_file(path: Path, format_name: str | None = None, *, max_bytes: int | None = None) -> UserInput:
     """Read one file, its format from ``format_name`` or else from its extension."""
-    fmt = graph_format(format_name) if format_name else by_extension(path.name)
+    if format_name:
+        fmt = graph_format(format_name)
+    else:
+        try:
+            fmt = by_extension(path.name)
+        except FormatError:
+            raise FormatError(f"{path}: cannot tell the RDF format from the file name; name the format "
+                              "(turtle, ntriples, nquads, trig, jsonld, rdfxml)", {"file": str(path)}) from None
     try:
         data = path.read_bytes()
     except OSError as error:

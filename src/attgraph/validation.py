@@ -40,6 +40,8 @@ __all__ = [
     "SEVERITIES",
     "ValidationReport",
     "ValidationResult",
+    "asserted",
+    "counts_text",
     "data_for_files",
     "load_shapes",
     "shape_names",
@@ -50,6 +52,7 @@ __all__ = [
 #: Severity names, most serious first (the local names of sh:Violation, sh:Warning, sh:Info).
 SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _PLACEHOLDER = re.compile(r"\{[$?]([A-Za-z_][A-Za-z0-9_]*)\}")
 #: The closing "; found {?value}" of a message, dropped when a result has no value (a missing property).
@@ -180,15 +183,15 @@ def _memoize_sparql_checks() -> None:
               extravars: Iterable[str] | None = None) -> bool:
         key = (sparql_text, valuenode is None, tuple(sorted(extravars or ())))
         if key not in passed:
-            original(self, sparql_text, valuenode, extravars)
+            original(self, sparql_text, valuenode, extravars)  # type: ignore[no-untyped-call]
             passed.add(key)
         return True
 
     check._attgraph_memoized = True  # type: ignore[attr-defined]
-    SPARQLQueryHelper.check_invalid_sparql = check
+    SPARQLQueryHelper.check_invalid_sparql = check  # type: ignore[method-assign]
 
 
-class _StoreGraph(OxigraphDataGraph):  # type: ignore[misc]
+class _StoreGraph(OxigraphDataGraph):
     """pySHACL's view of a pyoxigraph store whose size is counted once.
 
     pySHACL asks a data graph for its truth value (``datagraph or shapes_graph``) each time it makes a
@@ -207,14 +210,17 @@ class _StoreGraph(OxigraphDataGraph):  # type: ignore[misc]
 
 
 
-def validate(data: Graph, shapes: Graph, *, context: Graph | None = None) -> ValidationReport:
+def validate(data: Graph | ox.Store, shapes: Graph) -> ValidationReport:
     """Validate ``data`` (which should hold the ontology, for subclass targets) against ``shapes``.
 
-    ``context`` is where labels and provenance of focus nodes are looked up (default: ``data``).
+    ``data`` is an rdflib Graph or a pyoxigraph store (its default graph); a store is used as it is.
     """
     _memoize_sparql_checks()
-    store = ox.Store()
-    store.bulk_load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    if isinstance(data, ox.Store):
+        store = data
+    else:
+        store = ox.Store()
+        store.bulk_load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     try:
         conforms, report_graph, _ = pyshacl_validate(
             _StoreGraph(store),
@@ -232,13 +238,24 @@ def validate(data: Graph, shapes: Graph, *, context: Graph | None = None) -> Val
         raise AttgraphError(f"validation could not run: {report_graph}", {"reason": str(report_graph)})
     bind_prefixes(report_graph)
     names = _Names(shapes)
-    results = _results(report_graph, shapes, context if context is not None else data, names)
+    results = _results(report_graph, shapes, store, names)
     return ValidationReport(bool(conforms), results, report_graph)
+
+
+def asserted(graph: KnowledgeGraph) -> ox.Store:
+    """The project's statements as asserted (every named graph but the inferred one), in the default graph
+    of a new pyoxigraph store."""
+    from .reasoning import INFERRED_GRAPH
+
+    inferred = ox.NamedNode(str(INFERRED_GRAPH))
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in graph.store if q.graph_name != inferred)
+    return store
 
 
 def validate_project(graph: KnowledgeGraph) -> ValidationReport:
     """Validate the project's own graph (ontology and data, without inferences) against its shapes."""
-    return validate(graph.union(), load_shapes(graph.settings.shapes_dir))
+    return validate(asserted(graph), load_shapes(graph.settings.shapes_dir))
 
 
 def data_for_files(inputs: Sequence[UserInput], settings: Settings, *,
@@ -251,12 +268,15 @@ def data_for_files(inputs: Sequence[UserInput], settings: Settings, *,
         for triple in item.graph:
             data.add(triple)
     if graph is not None:
-        extra: Iterable[tuple[Node, Node, Node]] = graph.union()
-    else:
-        _, files = load_files(discover(settings.root, ("ontology",)), settings.root)
-        extra = (triple for item in files for triple in item.graph)
-    for triple in extra:
-        data.add(triple)
+        from .rdfinput import to_rdflib
+
+        for triple in to_rdflib(asserted(graph)):
+            data.add(triple)
+        return data
+    _, ontology_files = load_files(discover(settings.root, ("ontology",)), settings.root)
+    for loaded in ontology_files:
+        for triple in loaded.graph:
+            data.add(triple)
     return data
 
 
@@ -291,7 +311,7 @@ class _Names:
             text = str(node).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
             if node.language:
                 return f'"{text}"@{node.language}'
-            if node.datatype is not None:
+            if node.datatype is not None and str(node.datatype) != _XSD_STRING:
                 return f'"{text}"^^{self.iri(str(node.datatype))}'
             return f'"{text}"'
         return str(node)
@@ -358,14 +378,19 @@ def _named_shape(shapes: Graph, shape: Node) -> Node:
     return current
 
 
-def _label(context: Graph, node: Node) -> str | None:
-    labels = [o for o in context.objects(node, RDFS.label) if isinstance(o, Literal)]
-    labels += [o for o in context.objects(node, SKOS.prefLabel) if isinstance(o, Literal)]
+def _objects(store: ox.Store, node: Node, predicate: URIRef) -> list[object]:
+    if not isinstance(node, URIRef):
+        return []
+    return [q.object for q in store.quads_for_pattern(ox.NamedNode(str(node)), ox.NamedNode(str(predicate)), None)]
+
+
+def _label(store: ox.Store, node: Node) -> str | None:
+    labels = [o for p in (RDFS.label, SKOS.prefLabel) for o in _objects(store, node, p) if isinstance(o, ox.Literal)]
     for language in ("en", None, "zh"):
-        found = sorted(str(o) for o in labels if o.language == language)
+        found = sorted(o.value for o in labels if o.language == language)
         if found:
             return found[0]
-    return sorted(str(o) for o in labels)[0] if labels else None
+    return sorted(o.value for o in labels)[0] if labels else None
 
 
 def _language(message: Literal) -> str:
@@ -380,7 +405,7 @@ def _fill(template: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
-def _results(report: Graph, shapes: Graph, context: Graph, names: _Names) -> tuple[ValidationResult, ...]:
+def _results(report: Graph, shapes: Graph, store: ox.Store, names: _Names) -> tuple[ValidationResult, ...]:
     results: list[ValidationResult] = []
     rank = {name: index for index, name in enumerate(SEVERITIES)}
     for node in report.subjects(RDF.type, SH.ValidationResult):
@@ -393,7 +418,7 @@ def _results(report: Graph, shapes: Graph, context: Graph, names: _Names) -> tup
         value_node = report.value(node, SH.value)
         path = None if path_node is None else _path_text(shapes if path_node in shapes.all_nodes()
                                                          else report, path_node, names)
-        value = None if value_node is None else names.node(value_node)
+        value = None if value_node is None or value_node == focus else names.node(value_node)
         focus_text = names.node(focus)
         fill = {"this": focus_text, "value": value or "", "path": path or ""}
         messages: dict[str, str] = {}
@@ -405,14 +430,15 @@ def _results(report: Graph, shapes: Graph, context: Graph, names: _Names) -> tup
         severity_node = report.value(node, SH.resultSeverity)
         severity = str(severity_node).rsplit("#", 1)[-1] if severity_node is not None else "Violation"
         component = report.value(node, SH.sourceConstraintComponent)
-        sources = sorted(names.node(o) for o in context.objects(focus, PROV.wasDerivedFrom))
+        sources = sorted(names.iri(o.value) for o in _objects(store, focus, PROV.wasDerivedFrom)
+                         if isinstance(o, ox.NamedNode))
         results.append(ValidationResult(
             severity=severity,
             shape=names.node(named),
             shape_iri=str(named),
             focus=focus_text,
             focus_iri=str(focus),
-            focus_label=_label(context, focus),
+            focus_label=_label(store, focus),
             path=path,
             value=value,
             message=messages.get("en") or next(iter(messages.values()), ""),

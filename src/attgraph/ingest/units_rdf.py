@@ -188,8 +188,9 @@ def units_graph(units: Sequence[Unit], graph: Graph | None = None) -> Graph:
             graph.add((subject, ATT.number, Literal(unit.number)))
         graph.add((subject, ATT.position, Literal(siblings[unit.parent])))
         graph.add((subject, ATT.lineNumber, Literal(unit.line)))
-        if unit.text:
-            graph.add((subject, ATT.text, Literal(unit.text, lang="zh")))
+        # Every unit has its text, even an empty one: a note whose body the conversion lost (the 2021
+        # letter prints "1" with nothing after it) says so by an empty text rather than by silence.
+        graph.add((subject, ATT.text, Literal(unit.text or "", lang="zh")))
         for note in unit.notes:
             graph.add((subject, ATT.callsNote, source_iri(unit.source_key, note)))
         english, chinese = unit_labels(unit)
@@ -240,8 +241,12 @@ def _add_document(graph: Graph, parts: SymbolPartsLike, known_bodies: frozenset[
     symbol = symbol_iri(document)
     graph.add((document, RDF.type, ATT.Document))
     graph.add((document, ATT.symbol, Literal(parts.printed)))
-    graph.add((document, ATT.hasSymbol, symbol))
     graph.add((document, ATT.isExtracted, Literal(True)))
+    if parts.anomalies:
+        # A misprinted symbol (WGET, 024 …) names its document but cannot be parsed into parts that
+        # agree with one another; the curated document (with both readings as a discrepancy) does that.
+        return
+    graph.add((document, ATT.hasSymbol, symbol))
     graph.add((symbol, RDF.type, ATT.Symbol))
     graph.add((symbol, ATT.isExtracted, Literal(True)))
     if parts.session:
