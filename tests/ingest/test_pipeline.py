@@ -249,6 +249,9 @@ def test_every_source_document_is_described(curated: Graph, sources: dict[str, S
         assert set(curated.objects(document, ns.PROV.wasDerivedFrom)), key
 
 
+EN = Literal("en", datatype=XSD.language)
+
+
 def test_source_facts(curated: Graph) -> None:
     def facts(key: str) -> dict[str, object]:
         document = source_iri(key)
@@ -265,12 +268,12 @@ def test_source_facts(curated: Graph) -> None:
 
     assert facts("wgeti-2021-letter") == {
         "type": {ATT.Letter}, "date": Literal("2021-03-31", datatype=ns.XSD.date),
-        "issuer": URIRef(BODY + "WGETI"), "session": URIRef(SESSION + "CSP7"), "original": Literal("en", datatype=XSD.language),
+        "issuer": URIRef(BODY + "WGETI"), "session": URIRef(SESSION + "CSP7"), "original": EN,
         "title": set(),
     }
     assert facts("dief-csp7-report") == {
         "type": {ATT.Report}, "date": Literal("2021-07-16", datatype=ns.XSD.date),
-        "issuer": URIRef(BODY + "DIEF"), "session": URIRef(SESSION + "CSP7"), "original": Literal("en", datatype=XSD.language),
+        "issuer": URIRef(BODY + "DIEF"), "session": URIRef(SESSION + "CSP7"), "original": EN,
         "title": {Literal("《武器贸易条约》转用信息交流论坛主席向第七次缔约国会议提交的报告", lang="zh")},
     }
     assert facts("wgeti-csp11-report") == {
@@ -282,7 +285,7 @@ def test_source_facts(curated: Graph) -> None:
     assert facts("csp10-interagency-wp") == {
         "type": {ATT.WorkingPaper}, "date": Literal("2024-02-09", datatype=ns.XSD.date),
         "issuer": URIRef(PREFIXES["post"] + "CSP-president"), "session": URIRef(SESSION + "CSP10"),
-        "original": Literal("en", datatype=XSD.language),
+        "original": EN,
         "title": {Literal("机构间合作在有效执行《武器贸易条约》条款方面的作用", lang="zh")},
     }
 
