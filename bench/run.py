@@ -536,16 +536,16 @@ def targets(scale: int, engines: dict[str, dict[str, Any]], http: list[HttpResul
 
 
 def write_readme(scale: int, text: str) -> None:
-    """Put ``text`` into ``bench/README.md`` between the markers for ``scale`` (other scales kept)."""
+    """Put ``text`` into ``bench/README.md`` as the block for ``scale``, replacing the block of an earlier run
+    at that scale; the blocks stay in order of scale, after everything else in the file."""
     readme = BENCH / "README.md"
     current = readme.read_text(encoding="utf-8") if readme.exists() else ""
-    start, end = f"<!-- bench:x{scale}:start -->", f"<!-- bench:x{scale}:end -->"
-    block = f"{start}\n{text}{end}"
-    if start in current and end in current:
-        current = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, current, flags=re.DOTALL)
-    else:
-        current = current.rstrip("\n") + "\n\n" + block + "\n"
-    readme.write_text(current, encoding="utf-8")
+    pattern = re.compile(r"<!-- bench:x(\d+):start -->\n(.*?)<!-- bench:x\1:end -->\n*", re.DOTALL)
+    blocks = {int(m[1]): m[2] for m in pattern.finditer(current)}
+    blocks[scale] = text
+    head = pattern.sub("", current).rstrip("\n")
+    body = "\n\n".join(f"<!-- bench:x{n}:start -->\n{blocks[n]}<!-- bench:x{n}:end -->" for n in sorted(blocks))
+    readme.write_text(f"{head}\n\n{body}\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

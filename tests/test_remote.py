@@ -286,6 +286,21 @@ def test_response_size_is_capped(pushed: str) -> None:
 
 
 @pytest.mark.slow
+def test_the_service_own_queries_are_not_size_capped(pushed: str, graph: KnowledgeGraph) -> None:
+    """The search index and counts are large answers of our own queries: the cap is for clients' queries."""
+    small = RemoteExecutor(pushed, max_bytes=2000)
+    small.start()
+    try:
+        remote = RemoteGraph(Settings(root=PROJECT_ROOT), small)
+        assert remote.counts() == graph.counts()
+        with pytest.raises(QueryError) as caught:
+            small.run(_request("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))
+        assert caught.value.code == "result_too_large"
+    finally:
+        small.close()
+
+
+@pytest.mark.slow
 def test_row_cap_truncates(executor: RemoteExecutor) -> None:
     text = "SELECT ?a WHERE { ?a a att:Article } ORDER BY ?a"
     answer = executor.run(_request(text, max_rows=3))

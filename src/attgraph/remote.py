@@ -67,6 +67,8 @@ _FORM = "application/x-www-form-urlencoded"
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 _LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 _CONNECT_TIMEOUT = 5.0
+#: Seconds the service's own queries may take on the remote store (see :meth:`RemoteGraph.query`).
+_INTERNAL_TIMEOUT = 300.0
 
 
 class StoreUnavailable(AttgraphError):
@@ -328,32 +330,33 @@ class RemoteExecutor:
                 fields += [("named-graph-uri", g) for g in named]
         return fields, shift
 
-    def _send(self, fields: list[tuple[str, str]], deadline: float) -> _Reply:
+    def _send(self, fields: list[tuple[str, str]], deadline: float, max_bytes: int) -> _Reply:
         transport = self._http
         if transport is None:
             raise StoreUnavailable("the remote store is not connected (the service is not started)")
         limit = round(max(0.0, deadline - time.monotonic()), 3)
         try:
             return transport.exchange("POST", transport.path, _encode(fields),
-                                      {"content-type": _FORM, "accept": _ACCEPT}, deadline, self.max_bytes)
+                                      {"content-type": _FORM, "accept": _ACCEPT}, deadline, max_bytes)
         except TimeoutError:
             raise QueryTimeout("the query was stopped at its deadline (the store did not answer in time)",
                                {"limit": limit}) from None
         except _TooLarge:
-            raise QueryError(f"the store's answer is larger than {self.max_bytes} bytes", {"limit": self.max_bytes},
+            raise QueryError(f"the store's answer is larger than {max_bytes} bytes", {"limit": max_bytes},
                              code="result_too_large", status=502) from None
         except (OSError, http.client.HTTPException) as error:
             raise StoreUnavailable(f"the remote store cannot be reached: {type(error).__name__}",
                                    {"store": self.url}) from None
 
-    def run(self, request: QueryRequest) -> Answer:
-        """Evaluate ``request`` on the store before its deadline."""
+    def run(self, request: QueryRequest, *, max_bytes: int | None = None) -> Answer:
+        """Evaluate ``request`` on the store before its deadline; ``max_bytes`` overrides the answer size cap
+        (the service's own queries, such as the one that builds the search index, are not capped)."""
         started = time.monotonic()
         fields, shift = self._form(request)
         with self._lock:
             self.requests += 1
         try:
-            reply = self._send(fields, request.deadline)
+            reply = self._send(fields, request.deadline, self.max_bytes if max_bytes is None else max_bytes)
             result, truncated = self._result(reply, shift, request.max_rows)
         except AttgraphError:
             with self._lock:
@@ -545,11 +548,14 @@ class RemoteGraph(KnowledgeGraph):
 
     def query(self, sparql: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
               ) -> QueryResult:
-        """Evaluate SPARQL on the remote store over the union of our graphs (internal use: no row cap)."""
-        request = QueryRequest(text=sparql, deadline=time.monotonic() + self.settings.query_timeout,
-                               max_rows=sys.maxsize, prefixes=PREFIXES,
-                               substitutions={v.value: t for v, t in (bindings or {}).items()})
-        return self.executor.run(request).result
+        """Evaluate SPARQL on the remote store over the union of our graphs. For the service's own queries
+        (the search index, counts, descriptions), so without a row or size cap and with a long deadline
+        (``_INTERNAL_TIMEOUT``, or the query timeout if longer): at 2 million statements the search index
+        alone is a 70 MB answer."""
+        timeout = max(self.settings.query_timeout, _INTERNAL_TIMEOUT)
+        request = QueryRequest(text=sparql, deadline=time.monotonic() + timeout, max_rows=sys.maxsize,
+                               prefixes=PREFIXES, substitutions={v.value: t for v, t in (bindings or {}).items()})
+        return self.executor.run(request, max_bytes=sys.maxsize).result
 
     def exists(self, iri: str) -> bool:
         """Whether ``iri`` is the subject of any statement in the remote store."""
