@@ -56,3 +56,4 @@ def derivations(graph: KnowledgeGraph) -> dict[str, dict[str, str]]:
         if out[row["resource"]].get(row["source"]) != "unit":
             out[row["resource"]][row["source"]] = row["kind"]
     return out
+

@@ -29,24 +29,6 @@ AREA_CLASSES = tuple(ATT + name for name in ("GuidanceDocument", "GuidanceElemen
 #: Supporting classes, checked in the area's files.
 FILE_CLASSES = (SKOS + "ConceptScheme", ATT + "Annex", ATT + "Discrepancy", ATT + "Reading")
 
-@pytest.fixture(scope="module")
-def classes(graph: KnowledgeGraph) -> dict[str, set[str]]:
-    """Resources per checked class."""
-    return coverage.by_class(graph, AREA_CLASSES, FILE_CLASSES, AREA_FILES)
-
-
-@pytest.fixture(scope="module")
-def resources(classes: dict[str, set[str]]) -> list[str]:
-    """Every resource under the coverage rule, sorted."""
-    return sorted(set().union(*classes.values()))
-
-
-@pytest.fixture(scope="module")
-def derivations(graph: KnowledgeGraph) -> dict[str, dict[str, str]]:
-    """resource → {source → "unit" | "exists" | "missing"}."""
-    return coverage.derivations(graph)
-
-
 def test_resource_counts(classes: dict[str, set[str]]) -> None:
     """What the area describes, class by class (counted from the sources while curating): 34 guidance
     documents; 211 guidance elements (the Voluntary Guide's 2 chapters, 22 paragraphs and 4 boxes; the

@@ -28,24 +28,6 @@ AREA_CLASSES = tuple(ATT + name for name in ("Session", "Cycle", "Body", "Post",
 #: Supporting classes, checked in the area's files.
 FILE_CLASSES = (TIME + "Interval", TIME + "Instant", ATT + "Discrepancy", ATT + "Reading")
 
-@pytest.fixture(scope="module")
-def classes(graph: KnowledgeGraph) -> dict[str, set[str]]:
-    """Resources per checked class."""
-    return coverage.by_class(graph, AREA_CLASSES, FILE_CLASSES, AREA_FILES)
-
-
-@pytest.fixture(scope="module")
-def resources(classes: dict[str, set[str]]) -> list[str]:
-    """Every resource under the coverage rule, sorted."""
-    return sorted(set().union(*classes.values()))
-
-
-@pytest.fixture(scope="module")
-def derivations(graph: KnowledgeGraph) -> dict[str, dict[str, str]]:
-    """resource → {source → "unit" | "exists" | "missing"}."""
-    return coverage.derivations(graph)
-
-
 def test_resource_counts(classes: dict[str, set[str]]) -> None:
     """What the area describes, class by class (counted from the sources while curating)."""
     assert {cls: len(members) for cls, members in classes.items()} == {
