@@ -15,11 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-import pyoxigraph as ox
 from rdflib import Graph
 
 from . import __version__
-from .build import build
+from .build import build, gate, write_inferences
 from .errors import AttgraphError
 from .formats import result_format
 from .graph import KnowledgeGraph
@@ -53,47 +52,16 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     inputs = stamp_inputs(input_paths(settings), settings.root)  # before loading: an edit meanwhile is stale
     graph = KnowledgeGraph.load(settings)
     out_dir = Path(args.out) if args.out else graph.settings.dist_dir
-    inferred = _build_gate(graph)
+    inferred = gate(graph)
     graph.attach_inferred(inferred)
     report = build(graph, out_dir)
     print(f"built {report.triples} statements into {report.out_dir}", file=out)
     for name, size in report.files.items():
         print(f"  {name}  {size} bytes", file=out)
-    print(f"  {_write_inferred(graph, inferred, out_dir)}", file=out)
+    print(f"  {write_inferences(graph, inferred, out_dir)}", file=out)
     prebuilt = write_store(graph, store_dir(settings), inputs, "disk" if settings.store_path else "memory")
     print(f"  prebuilt store ({prebuilt.manifest.kind}): {prebuilt.folder}", file=out)
     return 0
-
-
-def _build_gate(graph: KnowledgeGraph) -> list[ox.Triple]:
-    """Validate and reason over our own data; raise ValidationFailed (exit 2) with the summary if either fails.
-
-    Returns the inferences to attach and write.
-    """
-    from .errors import ValidationFailed
-    from .reasoning import check_project
-
-    checked, reasoned = check_project(graph)
-    if checked.conforms and reasoned.ok:
-        return list(reasoned.inferred)
-    lines = ["our own data does not pass the checks; nothing was built"]
-    if not checked.conforms:
-        lines.append(f"SHACL: {checked.summary()}")
-        lines.extend(f"  {shape}: {len(results)}" for shape, results in checked.by_shape().items())
-        lines.append("  run `attgraph validate` for the full report")
-    if not reasoned.ok:
-        lines.append("OWL: " + "; ".join(reasoned.problems()))
-        lines.append("  run `attgraph reason` for details")
-    raise ValidationFailed("\n".join(lines), {"conforms": checked.conforms, "violations": checked.violations,
-                                              "consistent": reasoned.consistent,
-                                              "unsatisfiable": list(reasoned.unsatisfiable)})
-
-
-def _write_inferred(graph: KnowledgeGraph, inferred: list[ox.Triple], out_dir: Path) -> str:
-    from .reasoning import INFERRED_FILE, inputs_digest, write_inferred
-
-    size = write_inferred(inferred, out_dir / INFERRED_FILE, inputs_digest(graph.files))
-    return f"{INFERRED_FILE}  {size} bytes ({len(inferred)} inferred statements)"
 
 
 def _user_data(args: argparse.Namespace, settings: Settings) -> Graph:
