@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,7 @@ _SPARQL_DIR = Path(__file__).resolve().parent / "sparql"
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
+@cache
 def internal_query(name: str) -> NamedQuery:
     """One of the package's own queries (``src/attgraph/sparql/{name}.rq``)."""
     return namedqueries.load_query(_SPARQL_DIR / f"{name}.rq")

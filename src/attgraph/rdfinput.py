@@ -30,13 +30,14 @@ from rdflib.term import Node
 from .errors import FormatError, LoadError
 from .formats import Format, by_extension, graph_format
 from .loader import bind_prefixes
+from .namespaces import XSD
 
 __all__ = ["UserInput", "read_bytes", "read_file", "read_files", "to_rdflib"]
 
 #: Markup declarations that RDF/XML never needs and that entity attacks rely on.
 _XML_DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _XML_DECLARATIONS_UTF16 = ("<!DOCTYPE", "<!ENTITY")
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 
 
 @dataclass(frozen=True)

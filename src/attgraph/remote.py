@@ -43,7 +43,7 @@ from rdflib import URIRef
 
 from .errors import AttgraphError, QueryError, QueryTimeout
 from .executor import Answer, QueryRequest, syntax_error
-from .graph import KnowledgeGraph
+from .graph import KnowledgeGraph, internal_query
 from .guard import tokens
 from .namespaces import GRAPH, PREFIXES
 from .results import QueryResult
@@ -65,7 +65,6 @@ _NTRIPLES = "application/n-triples"
 _ACCEPT = f"{_RESULTS_JSON}, {_NTRIPLES};q=0.9"
 _FORM = "application/x-www-form-urlencoded"
 _POSITION = re.compile(r"error at (\d+):(\d+)")
-_LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 _CONNECT_TIMEOUT = 5.0
 #: Seconds the service's own queries may take on the remote store (see :meth:`RemoteGraph.query`).
 _INTERNAL_TIMEOUT = 300.0
@@ -403,7 +402,7 @@ def _encode(fields: list[tuple[str, str]]) -> bytes:
 def _graphs_and_server(transport: _Http, timeout: float) -> tuple[list[str], str]:
     url = f"{'https' if transport.https else 'http'}://{transport.host}:{transport.port}{transport.path}"
     try:
-        reply = transport.exchange("POST", transport.path, _encode([("query", _LIST_GRAPHS)]),
+        reply = transport.exchange("POST", transport.path, _encode([("query", internal_query("list_graphs").sparql)]),
                                    {"content-type": _FORM, "accept": _RESULTS_JSON}, time.monotonic() + timeout,
                                    64 * 1024 * 1024)
     except (OSError, http.client.HTTPException, _TooLarge) as error:
@@ -506,8 +505,6 @@ class _RemoteStoreView:
     number of statements the remote store held at start, and :meth:`quads_for_pattern` and
     :meth:`named_graphs` ask the remote store. Queries go through the executor."""
 
-    _PATTERN = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-
     def __init__(self, graph: RemoteGraph, statements: int) -> None:
         self._graph = graph
         self._statements = statements
@@ -523,7 +520,7 @@ class _RemoteStoreView:
         bindings = {ox.Variable(k): v for k, v in given.items() if isinstance(v, ox.NamedNode | ox.Literal)}
         if any(isinstance(v, ox.BlankNode) for v in given.values()):
             return iter(())  # blank node labels are not shared across the protocol
-        rows = self._graph.query(self._PATTERN, bindings).rows()
+        rows = self._graph.query(internal_query("quads").sparql, bindings).rows()
         return iter([ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows])  # type: ignore[arg-type]
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
@@ -542,7 +539,7 @@ class RemoteGraph(KnowledgeGraph):
     def __init__(self, settings: Settings, executor: RemoteExecutor) -> None:
         super().__init__(None, [], settings, store=ox.Store(), graphs=[URIRef(g) for g in executor.graphs or ()])
         self.executor = executor
-        count = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").values()
+        count = self.query(internal_query("statement_count").sparql).values()
         statements = int(count[0]["n"]) if count and count[0]["n"] else 0
         self.store = cast(ox.Store, _RemoteStoreView(self, statements))
 
@@ -559,4 +556,4 @@ class RemoteGraph(KnowledgeGraph):
 
     def exists(self, iri: str) -> bool:
         """Whether ``iri`` is the subject of any statement in the remote store."""
-        return self.query("ASK { ?s ?p ?o }", {ox.Variable("s"): ox.NamedNode(iri)}).boolean
+        return self.query(internal_query("subject_exists").sparql, {ox.Variable("s"): ox.NamedNode(iri)}).boolean

@@ -29,7 +29,7 @@ from rdflib.term import Node
 
 from .errors import AttgraphError, LoadError
 from .loader import bind_prefixes, discover, load_files
-from .namespaces import PREFIXES, PROV, RDF, RDFS, SH, SKOS
+from .namespaces import PREFIXES, PROV, RDF, RDFS, SH, SKOS, XSD
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
@@ -52,7 +52,7 @@ __all__ = [
 #: Severity names, most serious first (the local names of sh:Violation, sh:Warning, sh:Info).
 SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _PLACEHOLDER = re.compile(r"\{[$?]([A-Za-z_][A-Za-z0-9_]*)\}")
 #: The closing "; found {?value}" of a message, dropped when a result has no value (a missing property).

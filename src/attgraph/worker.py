@@ -31,6 +31,7 @@ _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 _PR_SET_PDEATHSIG = 1
 _SIGKILL = 9
+# Written out: a worker imports only the standard library and pyoxigraph (not rdflib via namespaces).
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 

@@ -113,7 +113,7 @@ def resources_router(ctx: Context) -> APIRouter:
         if fmt is None:
             response: Response = ctx.page(request, "ontology.html", ontology=ontology, iri=str(ONTOLOGY_IRI))
         else:
-            answer = await ctx.gateway.run("CONSTRUCT WHERE { ?s ?p ?o }", default_graphs=ontology_graphs,
+            answer = await ctx.gateway.run(internal_query("whole_graph").sparql, default_graphs=ontology_graphs,
                                            max_rows=WHOLE)
             response = Response(serialize(answer.result, fmt), media_type=fmt.media_type)
         if extension is None:
