@@ -55,5 +55,7 @@ def test_units_citing_article_11_include_its_paragraphs(graph: KnowledgeGraph) -
     """Citing 11(2) is citing a part of Article 11: the article's list includes it."""
     article = {r["unit"] for r in graph.run("units-citing-provision", {"provision": "article:11"}).values()}
     paragraph = {r["unit"] for r in graph.run("units-citing-provision", {"provision": "provision:11.2"}).values()}
-    assert paragraph
+    # The 2021 letter, Annex C Appendix 1, second list: bullets 1 and 3 cite 第11条第2款 (text lines 324, 326).
+    assert paragraph == {SOURCE + "wgeti-2021-letter/annex-C/appendix-1/t2/b1",
+                         SOURCE + "wgeti-2021-letter/annex-C/appendix-1/t2/b3"}
     assert paragraph <= article
