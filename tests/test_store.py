@@ -235,10 +235,15 @@ def test_serve_with_two_workers_opens_the_store_in_each(project: Path) -> None:
                 pass
             assert time.monotonic() < deadline, "serve --workers 2 did not answer within 120 s"
             time.sleep(0.2)
-        servers = [pid for pid in _children(process.pid) if b"spawn_main" in _cmdline(pid)]
+        # /health is answered by whichever process is up first: wait until both have started their worker.
+        while True:
+            servers = [pid for pid in _children(process.pid) if b"spawn_main" in _cmdline(pid)]
+            workers = [[b"attgraph.worker" in _cmdline(pid) for pid in _children(server)] for server in servers]
+            if (len(servers) == 2 and workers == [[True], [True]]) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert len(servers) == 2
-        for server in servers:  # each opened the store and started its own query worker
-            assert [b"attgraph.worker" in _cmdline(pid) for pid in _children(server)] == [True]
+        assert workers == [[True], [True]]  # each opened the store and started its own query worker
         for _ in range(20):
             response = httpx.get(f"{base}/sparql", params={"query": LABELS},
                                  headers={"accept": "application/sparql-results+json"})
