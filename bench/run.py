@@ -250,22 +250,18 @@ def start_raw_oxigraph(data: Path) -> HttpResult:
     return HttpResult("raw Oxigraph server", server, load_s=time.perf_counter() - started)
 
 
-#: The service's settings in the benchmark: the defaults, but room for the 16 clients in the waiting line
-#: (with the default 8, 4 of the 16 are refused with 503 at any moment).
-SERVICE_ENV = {"ATTGRAPH_MAX_PENDING": "32"}
-
-
-def start_attgraph(data: Path, mix: Mix, workers: int = 1) -> HttpResult:
-    """``attgraph serve`` over the prebuilt store (fresh, so it opens without parsing Turtle). With several
-    service processes, each gets 4 / processes query workers, so that the total stays that of one."""
+def start_attgraph(data: Path, mix: Mix, processes: int | None = None) -> HttpResult:
+    """``attgraph serve`` over the prebuilt store (fresh, so it opens without parsing Turtle), with its default
+    settings, or with ``processes`` service processes."""
     port = _free_port()
-    command = [*ATTGRAPH, "--root", str(data), "serve", "--port", str(port), "--workers", str(workers)]
-    env = {**SERVICE_ENV, "ATTGRAPH_WORKERS": str(max(1, 4 // workers))}
-    server = _spawn("attgraph" if workers == 1 else f"attgraph-w{workers}", command, port, "/sparql", env=env)
+    command = [*ATTGRAPH, "--root", str(data), "serve", "--port", str(port)]
+    if processes is not None:
+        command += ["--processes", str(processes)]
+    server = _spawn("attgraph" if processes is None else f"attgraph-p{processes}", command, port, "/sparql")
     ready = _wait_ready(server, f"/sparql?query={quote(mix.lookups[0], safe='')}")
     _settle(server, mix)
-    name = "attgraph embedded" + (f", {workers} processes × {max(1, 4 // workers)} query workers"
-                                  if workers > 1 else "")
+    name = "attgraph embedded" + (f", {processes} service process{'es' if processes > 1 else ''}"
+                                  if processes is not None else "")
     return HttpResult(name, server, cold_start_s=ready)
 
 
@@ -285,7 +281,7 @@ def start_attgraph_remote(data: Path, mix: Mix, store: Server) -> HttpResult:
     load = time.perf_counter() - started
     port = _free_port()
     server = _spawn("attgraph-remote", [*ATTGRAPH, "--root", str(data), "serve", "--port", str(port),
-                                        "--store", f"{store.base}/query"], port, "/sparql", env=SERVICE_ENV)
+                                        "--store", f"{store.base}/query"], port, "/sparql")
     ready = _wait_ready(server, f"/sparql?query={quote(mix.lookups[0], safe='')}")
     _settle(server, mix)
     return HttpResult("attgraph → remote Oxigraph", server, load_s=load, cold_start_s=ready)

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from rdflib import Graph
 
@@ -26,11 +26,8 @@ from .namespaces import compact
 from .settings import Settings
 from .textio import table
 
-if TYPE_CHECKING:
-    from fastapi import FastAPI
-
 __all__ = ["cmd_build", "cmd_info", "cmd_ingest", "cmd_push", "cmd_query", "cmd_reason", "cmd_search", "cmd_serve",
-           "cmd_validate", "main", "worker_app"]
+           "cmd_validate", "main"]
 
 
 def _graph(args: argparse.Namespace) -> KnowledgeGraph:
@@ -209,45 +206,15 @@ def _serve_settings(args: argparse.Namespace) -> Settings:
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     """Serve over HTTP, only data that loaded completely: the prebuilt store (rebuilt first if any input
-    changed), or a remote store (``--store URL``). ``--workers N`` runs N service processes."""
-    import uvicorn
-
-    from .store import load_graph, open_for_serving
-    from .web.app import create_app
+    changed), or a remote store (``--store URL``), with ``--processes N`` service processes."""
+    from .supervisor import serve
 
     settings = _serve_settings(args)
-    if args.workers > 1:
-        if not settings.store_url:
-            graph, _ = load_graph(settings)  # build the prebuilt store once, here; each worker only opens it
-            statements = len(graph.store)
-            del graph
-        # Each worker process reads its settings from the environment (see worker_app).
-        os.environ["ATTGRAPH_ROOT"] = str(settings.root)
-        if settings.store_url:
-            os.environ["ATTGRAPH_STORE"] = settings.store_url
-        where = f"the store at {settings.store_url}" if settings.store_url else f"{statements} statements"
-        print(f"attgraph: serving {where} on http://{args.host}:{args.port}/ with {args.workers} workers",
-              file=out)
-        uvicorn.run("attgraph.cli:worker_app", factory=True, workers=args.workers, host=args.host,
-                    port=args.port, log_level="warning")
-        return 0
-    graph, executor = open_for_serving(settings)
-    app = create_app(graph, settings, executor)
-    where = f"the store at {settings.store_url}" if settings.store_url else f"{len(graph.store)} statements"
-    print(f"attgraph: serving {where} on http://{args.host}:{args.port}/", file=out)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
-    return 0
-
-
-def worker_app() -> FastAPI:
-    """The application of one ``serve --workers N`` process (``uvicorn --factory attgraph.cli:worker_app``):
-    settings from the environment; it opens the prebuilt store ``serve`` made fresh, or the remote store."""
-    from .store import open_for_serving
-    from .web.app import create_app
-
-    settings = Settings.from_env()
-    graph, executor = open_for_serving(settings, rebuild=False)
-    return create_app(graph, settings, executor)
+    if args.processes is not None:
+        if args.processes < 1:
+            raise AttgraphError(f"--processes must be at least 1, got {args.processes}", code="bad_option")
+        settings = replace(settings, processes=args.processes)
+    return serve(settings, args.host, args.port, settings.processes, out)
 
 
 def cmd_push(args: argparse.Namespace, out: TextIO) -> int:
@@ -319,7 +286,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--store", metavar="URL", help="answer from this SPARQL endpoint (see ATTGRAPH_STORE)")
-    p.add_argument("--workers", type=int, default=1, help="service processes (each answers requests)")
+    p.add_argument("--processes", type=int, metavar="N",
+                   help="service processes, each answering requests (see ATTGRAPH_PROCESSES)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("push", help="load the built dataset into a SPARQL server (Graph Store Protocol PUT)")

@@ -4,25 +4,22 @@ Every served query reaches an executor as a :class:`QueryRequest` (text, bound v
 row cap) and comes back as an :class:`Answer` (a complete :class:`~attgraph.results.QueryResult`). The
 safety rules (lexical guard, graph checks, concurrency cap, limits) live in front of this interface, in
 :mod:`attgraph.gateway`; an executor only has to honour the deadline and the row cap. A remote executor
-(the service in front of a SPARQL server) implements the same three methods.
+(the service in front of a SPARQL server) implements the same methods.
 
 :class:`LocalExecutor` runs queries in worker processes (:mod:`attgraph.worker`), because an engine cannot
-be interrupted from a thread: at the deadline the worker is killed and a fresh one takes its place. The
-parent writes the store once as an N-Quads dump that each worker bulk-loads at start-up.
+be interrupted from a thread: at the deadline the worker is killed and a fresh one takes its place. Workers
+are forked by a fork server (:mod:`attgraph.forkserver`) from the process that loaded the store, so they
+share its memory. The event loop talks to them directly over Unix sockets: no thread sits between a request
+and its worker.
 """
 
 from __future__ import annotations
 
-import os
+import asyncio
 import queue
-import select
-import shutil
-import struct
-import subprocess
-import sys
-import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +28,13 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from .errors import QueryAborted, QueryError, QuerySyntaxError, QueryTimeout
+from .forkserver import ForkClient, ForkServer, Spawned
+from .namespaces import PREFIXES
 from .results import QueryResult
+from .worker import HEADER, pack_frame
 
 __all__ = ["Answer", "DatasetSpec", "Executor", "LocalExecutor", "QueryRequest", "syntax_error"]
 
-_HEADER = struct.Struct(">II")
 _START_TIMEOUT = 60.0
 
 
@@ -82,7 +81,7 @@ class Executor(Protocol):
     def start(self) -> None:
         """Get ready to answer (spawn workers, open connections)."""
 
-    def run(self, request: QueryRequest) -> Answer:
+    async def evaluate(self, request: QueryRequest) -> Answer:
         """Evaluate ``request``; raise :class:`QueryTimeout` at the deadline, :class:`QuerySyntaxError` or
         :class:`QueryError` for a bad query, :class:`QueryAborted` if evaluation died."""
 
@@ -113,149 +112,222 @@ def _term_json(term: ox.NamedNode | ox.Literal) -> dict[str, str]:
 
 
 class _Worker:
-    """One worker process and its pipes."""
+    """One worker process: its socket (non-blocking once ready) and whether it has left the network."""
 
-    def __init__(self, dump: Path, memory_mb: int) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "attgraph.worker", str(dump), str(memory_mb), str(os.getpid())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        )
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.stdin = self.process.stdin.fileno()
-        self.stdout = self.process.stdout.fileno()
-        self.isolated = False
+    def __init__(self, spawned: Spawned, isolated: bool) -> None:
+        self.spawned = spawned
+        self.sock = spawned.sock
+        self.pid = spawned.pid
+        self.isolated = isolated
 
-    @property
-    def pid(self) -> int:
-        """The process id."""
-        return self.process.pid
 
-    def send(self, header: dict[str, Any]) -> None:
-        """Write one request frame."""
-        import json
+class _Pool:
+    """Idle workers, handed straight to whoever waits longest for one. Safe across threads and event loops:
+    a worker released in one thread reaches a waiter of another loop through ``call_soon_threadsafe``."""
 
-        encoded = json.dumps(header, ensure_ascii=False).encode("utf-8")
-        data = memoryview(_HEADER.pack(len(encoded), 0) + encoded)
-        while data:
-            written = os.write(self.stdin, data)
-            data = data[written:]
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: deque[_Worker] = deque()
+        self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]] = deque()
 
-    def receive(self, deadline: float) -> tuple[dict[str, Any], bytes]:
-        """Read one reply frame; ``TimeoutError`` at the deadline, ``EOFError`` if the worker died."""
-        import json
+    def __len__(self) -> int:
+        return len(self._idle)
 
-        header_size, payload_size = _HEADER.unpack(self._read(_HEADER.size, deadline))
-        header = json.loads(self._read(header_size, deadline).decode("utf-8"))
-        return header, self._read(payload_size, deadline)
+    async def acquire(self, deadline: float) -> _Worker:
+        """An idle worker, or the first one released before ``deadline``; ``TimeoutError`` otherwise."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+            loop = asyncio.get_running_loop()
+            future: asyncio.Future[_Worker] = loop.create_future()
+            waiter = (loop, future)
+            self._waiters.append(waiter)
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                return await future
+        except BaseException:
+            with self._lock:
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
+            if future.done() and not future.cancelled():
+                self.release(future.result())
+            raise
 
-    def _read(self, size: int, deadline: float) -> bytes:
-        chunks: list[bytes] = []
-        missing = size
-        while missing:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([self.stdout], [], [], remaining)
-            if not ready:
-                raise TimeoutError
-            chunk = os.read(self.stdout, min(missing, 1 << 20))
-            if not chunk:
+    def release(self, worker: _Worker) -> None:
+        """Give ``worker`` to the longest waiter, or keep it idle."""
+        with self._lock:
+            while self._waiters:
+                loop, future = self._waiters.popleft()
+                if not future.done():
+                    break
+            else:
+                self._idle.append(worker)
+                return
+        try:
+            loop.call_soon_threadsafe(self._deliver, future, worker)
+        except RuntimeError:  # that loop has closed
+            self.release(worker)
+
+    def _deliver(self, future: asyncio.Future[_Worker], worker: _Worker) -> None:
+        if future.done():
+            self.release(worker)
+        else:
+            future.set_result(worker)
+
+    def drain(self) -> list[_Worker]:
+        """Take every idle worker out."""
+        with self._lock:
+            taken = list(self._idle)
+            self._idle.clear()
+        return taken
+
+
+async def _receive(loop: asyncio.AbstractEventLoop, sock: Any) -> tuple[dict[str, Any], bytes]:
+    """Read one reply frame from a worker's socket; ``EOFError`` if the worker died."""
+    import json
+
+    buffer = bytearray()
+    while len(buffer) < HEADER.size:
+        chunk = await loop.sock_recv(sock, 1 << 16)
+        if not chunk:
+            raise EOFError
+        buffer += chunk
+    header_size, payload_size = HEADER.unpack_from(buffer)
+    total = HEADER.size + header_size + payload_size
+    if len(buffer) < total:
+        whole = bytearray(total)
+        whole[:len(buffer)] = buffer
+        view = memoryview(whole)
+        got = len(buffer)
+        while got < total:
+            count = await loop.sock_recv_into(sock, view[got:])
+            if not count:
                 raise EOFError
-            chunks.append(chunk)
-            missing -= len(chunk)
-        return b"".join(chunks)
+            got += count
+        buffer = whole
+    header = json.loads(bytes(buffer[HEADER.size:HEADER.size + header_size]).decode("utf-8"))
+    return header, bytes(buffer[HEADER.size + header_size:total])
 
-    def kill(self) -> None:
-        """Stop the process now and reap it."""
-        self.process.kill()
-        self.process.wait()
-        for pipe in (self.process.stdin, self.process.stdout):
-            if pipe is not None:
-                pipe.close()
+
+def _ready(spawned: Spawned, timeout: float) -> bool:
+    """Wait for a new worker's ready frame; whether it left the network. Raises ``OSError``/``EOFError``."""
+    import json
+
+    sock = spawned.sock
+    sock.settimeout(timeout)
+    head = b""
+    while len(head) < HEADER.size:
+        chunk = sock.recv(HEADER.size - len(head))
+        if not chunk:
+            raise EOFError
+        head += chunk
+    header_size, payload_size = HEADER.unpack(head)
+    body = b""
+    while len(body) < header_size + payload_size:
+        chunk = sock.recv(header_size + payload_size - len(body))
+        if not chunk:
+            raise EOFError
+        body += chunk
+    sock.setblocking(False)
+    return bool(json.loads(body[:header_size]).get("isolated"))
 
 
 class LocalExecutor:
-    """A pool of worker processes over a dump of ``store``.
+    """A pool of query workers over ``store``.
 
-    Workers are spawned from one long-lived supervisor thread (a worker asks the kernel to kill it when the
-    thread that spawned it ends, so that no worker outlives the service).
+    ``forks`` is the fork server to ask for workers; without one, :meth:`start` forks one from this process
+    (``attgraph serve`` starts it before any thread, and shares it between its service processes). With
+    ``source`` naming an on-disk store folder, workers open that (read-only) instead of sharing ``store``.
+    Replacement workers are requested from one supervisor thread, so the event loop never waits for a fork.
     """
 
-    def __init__(self, store: ox.Store, *, workers: int, memory_mb: int, source: Path | None = None) -> None:
+    def __init__(self, store: ox.Store | None, *, workers: int, memory_mb: int, source: Path | None = None,
+                 forks: ForkServer | None = None) -> None:
         self._store = store
-        #: A prebuilt copy of the store (N-Quads file or on-disk store folder) the workers open instead of a dump.
-        self._source = source
+        self._disk = source if source is not None and source.is_dir() else None
         self._size = max(1, workers)
         self._memory_mb = memory_mb
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._forks = forks
+        self._own_forks = False
+        self._client: ForkClient | None = None
+        self._pool = _Pool()
         self._spawns: queue.Queue[int | None] = queue.Queue()
-        self._all: set[_Worker] = set()
+        self._all: dict[int, _Worker] = {}
         self._lock = threading.Lock()
-        self._folder: Path | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
         self.restarts = 0
         self.isolated = True
 
     def start(self) -> None:
-        """Write the dump, spawn the workers and wait until every one has loaded it."""
-        self._folder = Path(tempfile.mkdtemp(prefix="attgraph-"))
-        if self._source is None:
-            self._store.dump(str(self._folder / "store.nq"), format=ox.RdfFormat.N_QUADS)
+        """Connect to the fork server (forking one if none was given), ask for the workers and wait until
+        every one is ready."""
+        if self._forks is None:
+            self._forks = ForkServer(None if self._disk else self._store, disk=self._disk,
+                                     memory_mb=self._memory_mb)
+            self._forks.start()
+            self._own_forks = True
+        self._client = self._forks.connect()
         self._thread = threading.Thread(target=self._supervise, name="attgraph-workers", daemon=True)
         self._thread.start()
         self._spawns.put(self._size)
         deadline = time.monotonic() + _START_TIMEOUT
-        while self._idle.qsize() < self._size:
+        while len(self._pool) < self._size:
             if time.monotonic() > deadline:
                 raise QueryError("the query workers did not start", code="workers_down", status=503)
-            time.sleep(0.01)
+            time.sleep(0.002)
 
     def _supervise(self) -> None:
-        """Spawn workers on request until closed."""
-        assert self._folder is not None
+        """Ask the fork server for workers on request until closed."""
+        assert self._client is not None
         while True:
             count = self._spawns.get()
             if count is None or self._closed:
                 return
-            source = self._source or self._folder / "store.nq"
-            fresh = [_Worker(source, self._memory_mb) for _ in range(count)]
-            for worker in fresh:
+            for _ in range(count):
                 try:
-                    header, _ = worker.receive(time.monotonic() + _START_TIMEOUT)
-                except (TimeoutError, EOFError, ValueError):
-                    worker.kill()
+                    spawned = self._client.spawn()
+                except (OSError, QueryError):
+                    if self._closed:
+                        return
                     time.sleep(0.5)
                     self._spawns.put(1)
                     continue
-                worker.isolated = bool(header.get("isolated"))
+                try:
+                    isolated = _ready(spawned, _START_TIMEOUT)
+                except (OSError, EOFError, ValueError):
+                    spawned.kill()
+                    time.sleep(0.5)
+                    self._spawns.put(1)
+                    continue
+                worker = _Worker(spawned, isolated)
                 with self._lock:
                     if self._closed:
-                        worker.kill()
+                        spawned.kill()
                         continue
-                    self.isolated = self.isolated and worker.isolated
-                    self._all.add(worker)
-                self._idle.put(worker)
+                    self.isolated = self.isolated and isolated
+                    self._all[worker.pid] = worker
+                self._pool.release(worker)
 
     def _replace(self, worker: _Worker) -> None:
-        worker.kill()
+        """Kill ``worker`` (waiting briefly until it is gone) and ask for a fresh one."""
+        worker.spawned.kill_and_wait()
         with self._lock:
-            self._all.discard(worker)
+            self._all.pop(worker.pid, None)
             self.restarts += 1
         if not self._closed:
             self._spawns.put(1)
 
-    def run(self, request: QueryRequest) -> Answer:
+    async def evaluate(self, request: QueryRequest) -> Answer:
         """Evaluate ``request`` on a free worker; kill the worker at the deadline."""
         started = time.monotonic()
         try:
-            worker = self._idle.get(timeout=max(0.0, request.deadline - started))
-        except queue.Empty:
+            worker = await self._pool.acquire(request.deadline)
+        except TimeoutError:
             raise QueryTimeout("the query did not start before its deadline: every worker stayed busy",
                                {"waited": round(time.monotonic() - started, 3)}) from None
-        header = {
+        header: dict[str, Any] = {
             "query": request.text,
-            "prefixes": dict(request.prefixes),
             "substitutions": {name: _term_json(term) for name, term in request.substitutions.items()},
             "default_graph": list(request.dataset.default_graphs)
             if request.dataset.default_graphs is not None else None,
@@ -264,9 +336,13 @@ class LocalExecutor:
             "union": request.dataset.default_graphs is None and not request.dataset.from_query,
             "max_rows": request.max_rows,
         }
+        if request.prefixes is not PREFIXES:  # the workers know the service's own prefixes
+            header["prefixes"] = dict(request.prefixes)
+        loop = asyncio.get_running_loop()
         try:
-            worker.send(header)
-            reply, payload = worker.receive(request.deadline)
+            async with asyncio.timeout(max(0.0, request.deadline - time.monotonic())):
+                await loop.sock_sendall(worker.sock, pack_frame(header))
+                reply, payload = await _receive(loop, worker.sock)
         except TimeoutError:
             self._replace(worker)
             limit = request.timeout or round(request.deadline - started, 1)
@@ -275,7 +351,10 @@ class LocalExecutor:
             self._replace(worker)
             raise QueryAborted("the query was stopped: it needed more memory than a query may use, or it "
                                "crashed the query engine", {"memory_limit_mb": self._memory_mb}) from None
-        self._idle.put(worker)
+        except BaseException:  # cancelled (the client went away, the service stops): the worker is mid-query
+            self._replace(worker)
+            raise
+        self._pool.release(worker)
         if not reply["ok"]:
             if reply["error"] == "syntax":
                 raise syntax_error(reply["message"])
@@ -287,28 +366,35 @@ class LocalExecutor:
         result = QueryResult(reply["kind"], tuple(reply["variables"]), payload)
         return Answer(result, bool(reply["truncated"]), time.monotonic() - started)
 
+    def run(self, request: QueryRequest) -> Answer:
+        """:meth:`evaluate` for a caller without an event loop (a script, a test, another thread)."""
+        return asyncio.run(self.evaluate(request))
+
     def close(self) -> None:
-        """Kill every worker, stop the supervisor and remove the dump."""
+        """Kill every worker, stop the supervisor thread, and the fork server if this pool started it."""
         with self._lock:
             self._closed = True
-            workers = list(self._all)
+            workers = list(self._all.values())
             self._all.clear()
         self._spawns.put(None)
+        self._pool.drain()
         for worker in workers:
-            worker.kill()
+            worker.spawned.kill_and_wait()
         if self._thread is not None:
             self._thread.join(timeout=5)
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
+        if self._client is not None:
+            self._client.close()
+        if self._own_forks and self._forks is not None:
+            self._forks.close()
 
     def status(self) -> dict[str, Any]:
         """Workers alive and idle, restarts since start, whether the workers have no network."""
         with self._lock:
             alive = len(self._all)
-        return {"workers": self._size, "alive": alive, "idle": self._idle.qsize(), "restarts": self.restarts,
+        return {"workers": self._size, "alive": alive, "idle": len(self._pool), "restarts": self.restarts,
                 "network_isolated": self.isolated}
 
     def pids(self) -> list[int]:
         """The process ids of the live workers."""
         with self._lock:
-            return sorted(w.pid for w in self._all)
+            return sorted(self._all)

@@ -9,13 +9,12 @@ here means an executor that talks to a remote store gets the same protection.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
-import anyio
-import anyio.to_thread
 import pyoxigraph as ox
 
 from .errors import QueryRefused, ServiceBusy
@@ -44,7 +43,6 @@ class Gateway:
         self.capacity = settings.workers + settings.max_pending
         self._in_flight = 0
         self._lock = threading.Lock()
-        self._limiter = anyio.CapacityLimiter(self.capacity)
 
     @property
     def retry_after(self) -> int:
@@ -85,35 +83,34 @@ class Gateway:
 
     def prepare(self, text: str, substitutions: Bindings | None = None,
                 default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
-                max_rows: int | None = None) -> QueryRequest:
-        """The checked request for ``text``; its deadline starts now."""
-        _, dataset = self.check(text, default_graphs, named_graphs)
-        return QueryRequest(text=text, deadline=time.monotonic() + self.settings.query_timeout,
-                            max_rows=self.settings.max_rows if max_rows is None else max_rows,
-                            substitutions=_by_name(substitutions), dataset=dataset, prefixes=PREFIXES,
-                            timeout=self.settings.query_timeout)
+                max_rows: int | None = None) -> tuple[Inspection, QueryRequest]:
+        """What the guard learnt of ``text`` and the checked request for it; its deadline starts now."""
+        inspection, dataset = self.check(text, default_graphs, named_graphs)
+        return inspection, QueryRequest(text=text, deadline=time.monotonic() + self.settings.query_timeout,
+                                        max_rows=self.settings.max_rows if max_rows is None else max_rows,
+                                        substitutions=_by_name(substitutions), dataset=dataset,
+                                        prefixes=PREFIXES, timeout=self.settings.query_timeout)
 
-    def run_sync(self, text: str, substitutions: Bindings | None = None,
-                 default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
-                 max_rows: int | None = None) -> Answer:
-        """Check, admit and run ``text``, blocking the calling thread."""
-        request = self.prepare(text, substitutions, default_graphs, named_graphs, max_rows)
+    async def submit(self, request: QueryRequest) -> Answer:
+        """Admit a prepared request under the concurrency cap and evaluate it."""
         self._admit()
         try:
-            return self.executor.run(request)
+            return await self.executor.evaluate(request)
         finally:
             self._leave()
 
     async def run(self, text: str, substitutions: Bindings | None = None,
                   default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
                   max_rows: int | None = None) -> Answer:
-        """Check, admit and run ``text`` without blocking the event loop."""
-        request = self.prepare(text, substitutions, default_graphs, named_graphs, max_rows)
-        self._admit()
-        try:
-            return await anyio.to_thread.run_sync(self.executor.run, request, limiter=self._limiter)
-        finally:
-            self._leave()
+        """Check, admit and run ``text``."""
+        _, request = self.prepare(text, substitutions, default_graphs, named_graphs, max_rows)
+        return await self.submit(request)
+
+    def run_sync(self, text: str, substitutions: Bindings | None = None,
+                 default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
+                 max_rows: int | None = None) -> Answer:
+        """:meth:`run` for a caller without an event loop."""
+        return asyncio.run(self.run(text, substitutions, default_graphs, named_graphs, max_rows))
 
     def status(self) -> dict[str, object]:
         """The executor's numbers plus the queries in flight and the cap."""

@@ -8,6 +8,7 @@ loader, the model for validation and the serializer.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -86,6 +87,7 @@ class KnowledgeGraph:
         #: file or on-disk folder; set by :mod:`attgraph.store`), for worker processes to open.
         self.source: Path | None = None
         self._search_index: SearchIndex | None = None
+        self._search_lock = threading.Lock()
 
     @property
     def dataset(self) -> Dataset:
@@ -170,8 +172,9 @@ class KnowledgeGraph:
         """Labels and source text matching ``text`` (Chinese or English), best first."""
         from .search import SearchIndex
 
-        if self._search_index is None:
-            self._search_index = SearchIndex.from_graph(self)
+        with self._search_lock:  # built on first use, once
+            if self._search_index is None:
+                self._search_index = SearchIndex.from_graph(self)
         return self._search_index.search(text, limit)
 
     def exists(self, iri: str) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from .errors import QueryRefused
@@ -55,8 +56,7 @@ _TOKEN = re.compile(
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One lexical token: its kind (a group name of the scanner), its text and where it starts."""
 
     kind: str
@@ -83,7 +83,7 @@ def tokens(text: str) -> Iterator[Token]:
     """The tokens of ``text``, whitespace and comments left out."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "char"
-        if kind not in ("space", "comment"):
+        if kind != "space" and kind != "comment":
             yield Token(kind, match.group(), match.start())
 
 
@@ -108,38 +108,46 @@ def inspect(text: str, *, max_bytes: int, max_depth: int, prefixes: Mapping[str,
         raise error
     if not text.strip():
         raise _refuse("query_missing", "the query is empty")
-    known = dict(prefixes or {})
+    known = prefixes or {}
     base: str | None = None
     form: str | None = None
     default_graphs: list[str] = []
     named_graphs: list[str] = []
     depth = deepest = run = 0
     stream = list(tokens(text))
-    for index, token in enumerate(stream):
-        if token.kind == "char" and token.text in _OPENERS:
-            depth += 1
-        elif token.kind == "char" and token.text in _CLOSERS:
-            depth = max(0, depth - 1)
-        run = run + 1 if token.kind == "char" and token.text in _UNARY else 0
+    for index, (kind, value, start) in enumerate(stream):
+        if kind == "char":
+            if value in _OPENERS:
+                depth += 1
+                run = 0
+            elif value in _CLOSERS:
+                depth = max(0, depth - 1)
+                run = 0
+            elif value in _UNARY:
+                run += 1
+            else:
+                run = 0
+        else:
+            run = 0
         if depth + run > deepest:
             deepest = depth + run
             if deepest > max_depth:
                 raise _refuse("query_too_deep", f"the query nests brackets or operators more than {max_depth} "
-                              f"deep (at character {token.start + 1}); the limit is {max_depth}",
-                              limit=max_depth, position=token.start + 1)
-        if token.kind != "word":
+                              f"deep (at character {start + 1}); the limit is {max_depth}",
+                              limit=max_depth, position=start + 1)
+        if kind != "word":
             continue
-        word = token.text.upper()
+        word = value.upper()
         if word in UPDATE_KEYWORDS:
             raise _refuse("update_refused", f"this service is read-only: SPARQL Update ({word}) is not accepted",
-                          keyword=word, position=token.start + 1)
+                          keyword=word, position=start + 1)
         if word == "SERVICE":
             raise _refuse("service_refused", "SERVICE is not allowed: this service never sends requests to "
-                          "other endpoints", keyword=word, position=token.start + 1)
+                          "other endpoints", keyword=word, position=start + 1)
         if form is None and word in _FORMS:
             form = _FORMS[word]
         elif word == "PREFIX" and form is None:
-            _declare(stream, index, known)
+            known = _declare(stream, index, known)
         elif word == "BASE" and form is None and index + 1 < len(stream) and stream[index + 1].kind == "iri":
             base = _unescape(stream[index + 1].text[1:-1])
         elif word == "FROM":
@@ -148,18 +156,19 @@ def inspect(text: str, *, max_bytes: int, max_depth: int, prefixes: Mapping[str,
                 stream[index + 1] if not named and index + 1 < len(stream) else None)
             iri = _resolve(target, known, base)
             if iri is None:
-                raise _refuse("unknown_graph", f"the FROM clause at character {token.start + 1} does not name a "
-                              "graph this service can read", position=token.start + 1)
+                raise _refuse("unknown_graph", f"the FROM clause at character {start + 1} does not name a "
+                              "graph this service can read", position=start + 1)
             (named_graphs if named else default_graphs).append(iri)
     return Inspection(form, tuple(default_graphs), tuple(named_graphs), deepest)
 
 
-def _declare(stream: list[Token], index: int, known: dict[str, str]) -> None:
-    """Record ``PREFIX p: <iri>`` (the tokens after ``PREFIX`` at ``index``)."""
+def _declare(stream: list[Token], index: int, known: Mapping[str, str]) -> Mapping[str, str]:
+    """``known`` with ``PREFIX p: <iri>`` (the tokens after ``PREFIX`` at ``index``) added, as a new mapping."""
     if index + 2 < len(stream) and stream[index + 1].kind == "pname" and stream[index + 2].kind == "iri":
         name = stream[index + 1].text
         if name.endswith(":"):
-            known[name[:-1]] = _unescape(stream[index + 2].text[1:-1])
+            return {**known, name[:-1]: _unescape(stream[index + 2].text[1:-1])}
+    return known
 
 
 def _resolve(token: Token | None, known: Mapping[str, str], base: str | None) -> str | None:

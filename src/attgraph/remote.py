@@ -363,6 +363,12 @@ class RemoteExecutor:
             raise
         return Answer(result, truncated, time.monotonic() - started)
 
+    async def evaluate(self, request: QueryRequest) -> Answer:
+        """:meth:`run` from the event loop, on a thread (the store's answer is awaited there)."""
+        import anyio.to_thread
+
+        return await anyio.to_thread.run_sync(self.run, request)
+
     def _result(self, reply: _Reply, shift: int, max_rows: int) -> tuple[QueryResult, bool]:
         if reply.status == 400:
             message = reply.body.decode("utf-8", errors="replace").strip()[:2000]

@@ -14,6 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 #: Integer settings read by :meth:`Settings.from_env`, by field name.
 _INT_VARIABLES = {
+    "processes": "ATTGRAPH_PROCESSES",
     "workers": "ATTGRAPH_WORKERS",
     "max_pending": "ATTGRAPH_MAX_PENDING",
     "max_nesting": "ATTGRAPH_MAX_NESTING",
@@ -38,11 +39,14 @@ class Settings:
     max_query_bytes: int = 32 * 1024
     #: ``ATTGRAPH_MAX_ROWS``: the most result rows or triples returned.
     max_rows: int = 10_000
-    #: ``ATTGRAPH_WORKERS``: query worker processes (each holds a copy of the store; at most this many
-    #: queries run at once).
+    #: ``ATTGRAPH_PROCESSES``: service processes of ``attgraph serve`` (each answers HTTP requests); by default
+    #: one per CPU, at most 4.
+    processes: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
+    #: ``ATTGRAPH_WORKERS``: query worker processes of each service process (forked, they share the store's
+    #: memory; at most this many queries of one service process run at once).
     workers: int = 4
     #: ``ATTGRAPH_MAX_PENDING``: queries that may wait for a free worker; beyond that the service answers 503.
-    max_pending: int = 8
+    max_pending: int = 32
     #: ``ATTGRAPH_MAX_NESTING``: the deepest nesting of brackets (and runs of unary operators) in a query.
     max_nesting: int = 100
     #: ``ATTGRAPH_MAX_BODY_BYTES``: the largest request body (queries, forms, uploads), counted while read.

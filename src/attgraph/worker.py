@@ -1,59 +1,95 @@
-"""A query worker process: ``python -m attgraph.worker DUMP MEMORY_MB PARENT_PID``.
+"""A query worker: a process forked from the fork server (:mod:`attgraph.forkserver`) that answers queries
+on one socket, one at a time, over the store it inherited.
 
-It cuts itself off the network (a new network namespace, where the kernel allows it), caps its address
-space (``RLIMIT_AS``), asks to be killed when its parent dies, bulk-loads the N-Quads dump the parent wrote,
-then answers queries read from stdin, one at a time, on stdout. It imports nothing but the standard library
-and pyoxigraph, so it starts in a fraction of a second.
+Before its first query a worker asks to be killed when the fork server dies, leaves the network (a network
+namespace of its own, where the kernel allows it), caps its address space (``RLIMIT_AS``) and names itself
+``attgraph-query`` (as ``ps`` shows it). The in-memory store is not copied: the worker reads the pages of
+the process it was forked from. An on-disk store is opened afresh, read-only.
 
 Frames, both ways: a 4-byte big-endian header length, a 4-byte payload length, a JSON header, the payload.
 The first frame a worker sends is ``{"ready": true, "isolated": bool}``.
 
-A request header: ``query``, ``prefixes``, ``substitutions`` (variable → term as in SPARQL-JSON),
+A request header: ``query``, ``prefixes`` (left out for the service's own, :data:`~attgraph.namespaces.PREFIXES`),
+``substitutions`` (variable → term as in SPARQL-JSON),
 ``default_graph`` and ``named_graphs`` (lists of IRIs, or null), ``union`` (bool), ``max_rows``.
 A reply header: ``{"ok": true, "kind", "variables", "truncated"}`` with the result as payload (SPARQL-JSON
-for SELECT and ASK, N-Triples for graphs), or ``{"ok": false, "error": "syntax"|"evaluation", "message"}``.
+for SELECT and ASK, N-Triples for graphs), or ``{"ok": false, "error": "syntax"|"evaluation"|"memory",
+"message"}``. Results are written by the engine's own serializers; the row cap is applied without reading
+the rows in Python unless the result is large (see :func:`answer`).
 """
 
 from __future__ import annotations
 
 import ctypes
+import faulthandler
 import json
 import os
 import resource
+import socket
 import struct
-import sys
-from typing import Any, BinaryIO
+from typing import IO, Any, cast
 
-__all__ = ["isolate", "main", "read_frame", "write_frame"]
+import pyoxigraph as ox
 
-_HEADER = struct.Struct(">II")
+from .namespaces import PREFIXES, XSD
+
+__all__ = ["HEADER", "answer", "isolate", "name_process", "pack_frame", "serve"]
+
+HEADER = struct.Struct(">II")
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 _PR_SET_PDEATHSIG = 1
+_PR_SET_NAME = 15
 _SIGKILL = 9
-# Written out: a worker imports only the standard library and pyoxigraph (not rdflib via namespaces).
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
+#: A SPARQL-JSON binding takes at least 3 bytes (``{}`` and a comma): a payload shorter than
+#: ``3 × max_rows`` cannot hold more than ``max_rows`` rows.
+_MIN_ROW_BYTES = 3
+#: Results whose serialization grows past ``max_rows × _BUDGET_PER_ROW`` bytes are read row by row instead.
+_BUDGET_PER_ROW = 1024
 
 
-def write_frame(stream: BinaryIO, header: dict[str, Any], payload: bytes = b"") -> None:
-    """Write one frame and flush."""
+def pack_frame(header: dict[str, Any], payload: bytes = b"") -> bytes:
+    """One frame, ready to send."""
     encoded = json.dumps(header, ensure_ascii=False).encode("utf-8")
-    stream.write(_HEADER.pack(len(encoded), len(payload)) + encoded + payload)
-    stream.flush()
+    return HEADER.pack(len(encoded), len(payload)) + encoded + payload
 
 
-def read_frame(stream: BinaryIO) -> tuple[dict[str, Any], bytes] | None:
-    """Read one frame; ``None`` at end of input."""
-    head = stream.read(_HEADER.size)
-    if len(head) < _HEADER.size:
+def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    got = 0
+    while got < size:
+        count = sock.recv_into(view[got:])
+        if count == 0:
+            return None
+        got += count
+    return bytes(buffer)
+
+
+def _read_frame(sock: socket.socket) -> dict[str, Any] | None:
+    head = _receive_exactly(sock, HEADER.size)
+    if head is None:
         return None
-    header_size, payload_size = _HEADER.unpack(head)
-    header = json.loads(stream.read(header_size).decode("utf-8"))
-    return header, stream.read(payload_size)
+    header_size, payload_size = HEADER.unpack(head)
+    body = _receive_exactly(sock, header_size + payload_size)
+    if body is None:
+        return None
+    found: dict[str, Any] = json.loads(body[:header_size].decode("utf-8"))
+    return found
+
+
+def name_process(name: str) -> None:
+    """Set the name ``ps`` and ``/proc/PID/comm`` show (at most 15 bytes)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_NAME, ctypes.c_char_p(name.encode()[:15]), 0, 0, 0)
 
 
 def isolate(memory_mb: int, parent: int) -> bool:
-    """Die with the parent, leave the network (if allowed), cap memory. True when the network is cut."""
+    """Die with the parent, leave the network (if allowed), cap memory. True when the network is cut.
+
+    Leaving the network with a user namespace only works in a single-threaded process, which a freshly
+    forked worker is."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, _SIGKILL, 0, 0, 0)
     if os.getppid() != parent:
@@ -66,8 +102,6 @@ def isolate(memory_mb: int, parent: int) -> bool:
 
 def _term_json(term: Any) -> dict[str, Any]:
     """A term in the SPARQL 1.1 Query Results JSON shape (triple terms as in SPARQL 1.2)."""
-    import pyoxigraph as ox
-
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
@@ -84,9 +118,7 @@ def _term_json(term: Any) -> dict[str, Any]:
                                         "object": _term_json(term.object)}}
 
 
-def _term(data: dict[str, Any]) -> Any:
-    import pyoxigraph as ox
-
+def _term(data: dict[str, Any]) -> ox.NamedNode | ox.Literal:
     if data["type"] == "uri":
         return ox.NamedNode(data["value"])
     if "xml:lang" in data:
@@ -96,10 +128,42 @@ def _term(data: dict[str, Any]) -> Any:
     return ox.Literal(data["value"])
 
 
-def _answer(store: Any, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-    import pyoxigraph as ox
+class _Overflow(Exception):
+    """The serialization grew past its budget."""
 
-    options: dict[str, Any] = {"prefixes": request.get("prefixes") or None}
+
+class _Buffer:
+    """A binary sink for the engine's serializers: keeps what it is given, up to ``budget`` bytes, and counts
+    line ends (one per triple in N-Triples) when asked to stop after ``max_lines``."""
+
+    def __init__(self, budget: int, max_lines: int | None = None) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.budget = budget
+        self.max_lines = max_lines
+        self.lines = 0
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        self.parts.append(chunk)
+        self.size += len(chunk)
+        if self.max_lines is not None:
+            self.lines += chunk.count(b"\n")
+            if self.lines > self.max_lines:
+                raise _Overflow
+        if self.size > self.budget:
+            raise _Overflow
+        return len(chunk)
+
+    def flush(self) -> None:
+        return None
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _options(request: dict[str, Any]) -> dict[str, Any]:
+    options: dict[str, Any] = {"prefixes": request["prefixes"] or None if "prefixes" in request else PREFIXES}
     if request.get("substitutions"):
         options["substitutions"] = {ox.Variable(k): _term(v) for k, v in request["substitutions"].items()}
     if request.get("default_graph") is not None:
@@ -108,38 +172,90 @@ def _answer(store: Any, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]
         options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
     if request.get("union"):
         options["use_default_graph_as_union"] = True
+    return options
+
+
+def _select(store: ox.Store, request: dict[str, Any], options: dict[str, Any], result: ox.QuerySolutions,
+            cap: int) -> tuple[dict[str, Any], bytes]:
+    """A SELECT result as SPARQL-JSON, at most ``cap`` rows.
+
+    The engine serializes the whole result into a buffer with a budget. A payload shorter than ``3 × cap``
+    bytes cannot hold more rows than the cap, nor can one whose :func:`_most_rows` is within it; any other is
+    parsed to count its rows (and cut if needed).
+    A result that outgrows the budget is evaluated again and read row by row, stopping after the cap."""
+    names = [v.value for v in result.variables]
+    sink = _Buffer(max(1 << 20, cap * _BUDGET_PER_ROW))
+    try:
+        result.serialize(cast(IO[bytes], sink), format=ox.QueryResultsFormat.JSON)
+    except _Overflow:
+        return _select_rows(store.query(request["query"], **options), names, cap)  # type: ignore[arg-type]
+    payload = sink.value()
+    truncated = False
+    if len(payload) > _MIN_ROW_BYTES * cap and _most_rows(payload) > cap:
+        parsed = json.loads(payload)
+        bindings = parsed["results"]["bindings"]
+        if len(bindings) > cap:
+            truncated = True
+            parsed["results"]["bindings"] = bindings[:cap]
+            payload = json.dumps(parsed, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return {"ok": True, "kind": "select", "variables": names, "truncated": truncated}, payload
+
+
+def _most_rows(payload: bytes) -> int:
+    """An upper bound of the rows of a compact SPARQL-JSON result, counted on the bytes.
+
+    Every row after the first starts either as ``},{"`` (the end of the row before, then a variable name) or
+    is the empty row ``{}``. A JSON string can hold these characters too, which only makes the bound larger."""
+    return payload.count(b'},{"') + payload.count(b"{}") + 1
+
+
+def _select_rows(result: ox.QuerySolutions, names: list[str], cap: int) -> tuple[dict[str, Any], bytes]:
+    bindings: list[dict[str, Any]] = []
+    truncated = False
+    for solution in result:
+        if len(bindings) == cap:
+            truncated = True
+            break
+        row = {}
+        for name in names:
+            value = solution[name]
+            if value is not None:
+                row[name] = _term_json(value)
+        bindings.append(row)
+    payload = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False,
+                         separators=(",", ":")).encode("utf-8")
+    return {"ok": True, "kind": "select", "variables": names, "truncated": truncated}, payload
+
+
+def _graph(result: ox.QueryTriples, cap: int) -> tuple[dict[str, Any], bytes]:
+    """A CONSTRUCT or DESCRIBE result as N-Triples (one triple per line), at most ``cap`` triples."""
+    sink = _Buffer(1 << 62, max_lines=cap)
+    truncated = False
+    try:
+        result.serialize(cast(IO[bytes], sink), format=ox.RdfFormat.N_TRIPLES)
+    except _Overflow:
+        truncated = True
+    payload = sink.value()
+    if truncated:
+        end = -1
+        for _ in range(cap):
+            end = payload.index(b"\n", end + 1)
+        payload = payload[:end + 1]
+    return {"ok": True, "kind": "graph", "variables": [], "truncated": truncated}, payload
+
+
+def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """Evaluate one request on ``store``: the reply header and its payload."""
+    options = _options(request)
     cap = int(request["max_rows"])
     try:
         result = store.query(request["query"], **options)
         if isinstance(result, ox.QueryBoolean):
-            payload = json.dumps({"head": {}, "boolean": bool(result)}).encode()
+            payload = b'{"head":{},"boolean":true}' if result else b'{"head":{},"boolean":false}'
             return {"ok": True, "kind": "ask", "variables": [], "truncated": False}, payload
         if isinstance(result, ox.QuerySolutions):
-            names = [v.value for v in result.variables]
-            bindings: list[dict[str, Any]] = []
-            truncated = False
-            for solution in result:
-                if len(bindings) == cap:
-                    truncated = True
-                    break
-                row = {}
-                for name in names:
-                    value = solution[name]
-                    if value is not None:
-                        row[name] = _term_json(value)
-                bindings.append(row)
-            payload = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
-                                 ensure_ascii=False).encode("utf-8")
-            return {"ok": True, "kind": "select", "variables": names, "truncated": truncated}, payload
-        triples: list[Any] = []
-        truncated = False
-        for triple in result:
-            if len(triples) == cap:
-                truncated = True
-                break
-            triples.append(triple)
-        payload = bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-        return {"ok": True, "kind": "graph", "variables": [], "truncated": truncated}, payload
+            return _select(store, request, options, result, cap)
+        return _graph(result, cap)
     except SyntaxError as error:
         return {"ok": False, "error": "syntax", "message": str(error)}, b""
     except (RuntimeError, OSError, ValueError, TypeError) as error:
@@ -148,26 +264,23 @@ def _answer(store: Any, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]
         return {"ok": False, "error": "memory", "message": "out of memory"}, b""
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Load the dump named in ``argv`` and serve queries on stdin/stdout until stdin closes."""
-    dump, memory_mb, parent = (argv or sys.argv[1:])[:3]
-    isolated = isolate(int(memory_mb), int(parent))
-    import pyoxigraph as ox
-
-    if os.path.isdir(dump):  # a prebuilt on-disk store (attgraph.store): opened read-only, shared by all
-        store = ox.Store.read_only(dump)
-    else:  # our own N-Quads (a dump or the prebuilt store), already checked: the lenient parser is 2× faster
-        store = ox.Store()
-        store.load(path=dump, format=ox.RdfFormat.N_QUADS, lenient=True)
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    write_frame(stdout, {"ready": True, "isolated": isolated})
-    while True:
-        frame = read_frame(stdin)
-        if frame is None:
-            return 0
-        header, payload = _answer(store, frame[0])
-        write_frame(stdout, header, payload)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def serve(sock: socket.socket, store: ox.Store | None, disk: str | None, memory_mb: int, parent: int) -> None:
+    """The life of a worker: isolate, open the store if it is on disk, say it is ready, then answer frames
+    read from ``sock`` until the other end closes it. Never returns."""
+    try:
+        faulthandler.disable()  # an engine abort (out of memory) ends the worker quietly
+        name_process("attgraph-query")
+        isolated = isolate(memory_mb, parent)
+        if disk is not None:
+            store = ox.Store.read_only(disk)
+        assert store is not None
+        sock.sendall(pack_frame({"ready": True, "isolated": isolated}))
+        while True:
+            request = _read_frame(sock)
+            if request is None:
+                break
+            header, payload = answer(store, request)
+            sock.sendall(pack_frame(header, payload))
+    except BaseException:  # a worker never unwinds into the code it was forked from
+        pass
+    os._exit(0)

@@ -28,6 +28,7 @@ ARTIFACTS = HERE.parent / "artifacts"
 PUBLIC_URL = "https://attgraph.example.org"
 #: The limits of the fixture server (environment variables).
 LIMITS = {
+    "ATTGRAPH_PROCESSES": "1",
     "ATTGRAPH_QUERY_TIMEOUT": "2",
     "ATTGRAPH_WORKERS": "2",
     "ATTGRAPH_MAX_PENDING": "2",
@@ -55,9 +56,10 @@ class Server:
         """The server's process id."""
         return self.process.pid
 
-    def children(self) -> set[int]:
-        """The ids of the server's child processes (its query workers)."""
-        found: set[int] = set()
+    def descendants(self) -> dict[int, str]:
+        """The server's descendant processes (fork server, service processes, query workers, validation jobs),
+        each with its name (``/proc/PID/comm``)."""
+        parents: dict[int, int] = {}
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
@@ -65,9 +67,23 @@ class Server:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == self.pid:
-                found.add(int(entry.name))
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        found: dict[int, str] = {}
+        frontier = [self.pid]
+        while frontier:
+            parent = frontier.pop()
+            for pid, of in parents.items():
+                if of == parent and pid not in found:
+                    try:
+                        found[pid] = Path(f"/proc/{pid}/comm").read_text().strip()
+                    except OSError:
+                        continue
+                    frontier.append(pid)
         return found
+
+    def workers(self) -> set[int]:
+        """The ids of the server's query workers."""
+        return {pid for pid, name in self.descendants().items() if name == "attgraph-query"}
 
     def answers(self) -> bool:
         """Whether the service still answers a query correctly."""

@@ -35,7 +35,7 @@ def slow(server: Server) -> httpx.Response:
 
 def test_deadline_stops_the_query_and_kills_its_worker(server: Server) -> None:
     settle(server)
-    before = server.children()
+    before = server.workers()
     started = time.monotonic()
     response = slow(server)
     elapsed = time.monotonic() - started
@@ -43,11 +43,11 @@ def test_deadline_stops_the_query_and_kills_its_worker(server: Server) -> None:
     assert response.json() == {"error": {"code": "query_timeout", "status": 503, "details": {"limit": 2.0},
                                          "message": "the query was stopped at its deadline (2 s)"}}
     assert 2.0 <= elapsed < 3.5
-    killed = before - server.children()
+    killed = before - server.workers()
     assert len(killed) == 1 and not Path(f"/proc/{killed.pop()}").exists()
     settle(server)
     assert server.answers()
-    assert len(server.children()) == 2
+    assert len(server.workers()) == 2
 
 
 def test_named_query_has_the_same_deadline(server: Server) -> None:

@@ -49,8 +49,8 @@ def test_three_ways_to_ask(server: Server, how: str) -> None:
 
 @pytest.mark.parametrize(("accept", "content_type", "body"), [
     ("application/sparql-results+json", "application/sparql-results+json",
-     '{"head": {"vars": ["zh"]}, "results": {"bindings": [{"zh": {"type": "literal", "value": "过境或转运", '
-     '"xml:lang": "zh"}}]}}'),
+     '{"head":{"vars":["zh"]},"results":{"bindings":[{"zh":{"type":"literal","value":"过境或转运",'
+     '"xml:lang":"zh"}}]}}'),
     ("application/sparql-results+xml", "application/sparql-results+xml",
      '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="zh"/>'
      '</head><results><result><binding name="zh"><literal xml:lang="zh">过境或转运</literal></binding></result>'

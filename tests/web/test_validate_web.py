@@ -114,5 +114,7 @@ def test_validation_has_a_deadline(impatient: Server) -> None:
     assert (response.status_code, response.json()["error"]) == (503, {
         "code": "validation_timeout", "status": 503, "details": {"limit": 0.25},
         "message": "the validation was stopped at its deadline (0.25 s)"})
-    assert len(impatient.children()) == 2  # the two query workers: the validation process is gone
+    # the validation process is gone: the fork server, the service process and its two query workers remain
+    assert sorted(impatient.descendants().values()) == ["attgraph-fork", "attgraph-http", "attgraph-query",
+                                                        "attgraph-query"]
     assert impatient.answers()

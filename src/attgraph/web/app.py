@@ -1,7 +1,8 @@
 """``create_app(graph, settings)``: the FastAPI application. It only assembles: each router lives in a module
 named after what it serves. No module globals: every app owns its graph, its workers and its templates.
 
-The query workers start with the application (lifespan) and stop with it.
+The query workers start with the application (lifespan) and stop with it. The search index is built on the
+first search, not at start-up.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fastapi import FastAPI
 
 from .. import __version__
 from ..executor import Executor
+from ..forkserver import ForkServer
 from ..graph import KnowledgeGraph
 from ..settings import Settings
 from .context import Context
@@ -26,7 +28,7 @@ from .pages import pages_router
 from .queries import queries_router
 from .resources import resources_router
 from .search import search_router
-from .sparql import sparql_router
+from .sparql import sparql_routes
 from .validate import validate_router
 
 __all__ = ["create_app"]
@@ -39,15 +41,15 @@ _DESCRIPTION = (
 
 
 def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor: Executor | None = None,
-               ) -> FastAPI:
-    """The web service for ``graph``; ``executor`` replaces the local worker pool (e.g. a remote store)."""
+               forks: ForkServer | None = None) -> FastAPI:
+    """The web service for ``graph``; ``executor`` replaces the local worker pool (e.g. a remote store);
+    ``forks`` is the fork server the local pool asks for workers (by default the pool forks its own)."""
     settings = settings or graph.settings
-    ctx = Context(graph, settings, executor)
+    ctx = Context(graph, settings, executor, forks)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(ctx.start)
-        await anyio.to_thread.run_sync(graph.search, "ATT", 1)  # build the search index before the first request
         try:
             yield
         finally:
@@ -65,7 +67,8 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor
         return {"status": "ok", "triples": len(graph.store), "version": __version__,
                 "queries": ctx.gateway.status()}
 
-    for router in (sparql_router(ctx), description_router(ctx.descriptions), queries_router(ctx),
+    app.router.routes.extend(sparql_routes(ctx))
+    for router in (description_router(ctx.descriptions), queries_router(ctx),
                    editor_router(ctx), search_router(ctx), validate_router(ctx), resources_router(ctx),
                    pages_router(ctx)):
         app.include_router(router)

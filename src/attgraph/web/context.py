@@ -19,6 +19,7 @@ from jinja2 import Environment
 from .. import __version__
 from ..errors import AttgraphError
 from ..executor import Answer, Executor, LocalExecutor
+from ..forkserver import ForkServer
 from ..gateway import Gateway
 from ..graph import KnowledgeGraph, internal_query
 from ..namespaces import PREFIXES
@@ -55,7 +56,8 @@ class Vocabulary:
 class Context:
     """One application's graph, settings, gateway, templates and vocabulary."""
 
-    def __init__(self, graph: KnowledgeGraph, settings: Settings, executor: Executor | None = None) -> None:
+    def __init__(self, graph: KnowledgeGraph, settings: Settings, executor: Executor | None = None,
+                 forks: ForkServer | None = None) -> None:
         self.graph = graph
         self.settings = settings
         self.templates: Environment = make_templates()
@@ -63,6 +65,7 @@ class Context:
         self.base_path = urlsplit(settings.public_url).path.rstrip("/")
         self.descriptions = describe_service(graph, settings)
         self._executor = executor
+        self._forks = forks
         self._gateway: Gateway | None = None
 
     # -- life cycle ------------------------------------------------------------------------------
@@ -71,7 +74,7 @@ class Context:
         """Start the query workers (or the given executor) and open the gateway."""
         executor = self._executor or LocalExecutor(self.graph.store, workers=self.settings.workers,
                                                    memory_mb=self.settings.worker_memory_mb,
-                                                   source=self.graph.source)
+                                                   source=self.graph.source, forks=self._forks)
         executor.start()
         self._gateway = Gateway(executor, self.settings, [str(g) for g in self.graph.graph_names()])
 

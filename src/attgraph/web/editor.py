@@ -54,11 +54,11 @@ def editor_router(ctx: Context) -> APIRouter:
         if example is not None:
             values = {p.name: values.get(p.name, p.default or "") for p in example.parameters}
         if text is not None and fields.get("format"):
-            fmt_table = GRAPH_FORMATS if ctx.gateway.check(text)[0].form in ("construct", "describe") \
-                else RESULT_FORMATS
-            fmt = choose(fmt_table, None, fields.get("format"))
             bindings = example.bindings(values) if example is not None else {}
-            answer = await ctx.gateway.run(text, bindings)
+            inspection, prepared = ctx.gateway.prepare(text, bindings)
+            fmt_table = GRAPH_FORMATS if inspection.form in ("construct", "describe") else RESULT_FORMATS
+            fmt = choose(fmt_table, None, fields.get("format"))
+            answer = await ctx.gateway.submit(prepared)
             return result_response(answer, fmt, ctx.settings.max_rows, vary=False)
         table, error, status, links = None, None, 200, []
         if text is not None:

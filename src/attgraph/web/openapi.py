@@ -9,6 +9,7 @@ from fastapi.openapi.utils import get_openapi
 
 from ..namedqueries import NamedQuery
 from .queries import formats_of
+from .sparql import SPARQL_PATH
 
 __all__ = ["PARAMETER_SCHEMAS", "install_openapi", "named_query_paths"]
 
@@ -66,6 +67,7 @@ def install_openapi(app: FastAPI, catalog: dict[str, NamedQuery]) -> None:
                                                         "message": {"type": "string"},
                                                         "details": {"type": "object"}}}},
             }
+            schema["paths"]["/sparql"] = SPARQL_PATH
             schema["paths"].update(named_query_paths(catalog))
             app.openapi_schema = schema
         return app.openapi_schema

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 
 from ..errors import FormatError, QueryError, QueryRefused
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS
@@ -24,7 +25,7 @@ from .context import Context
 from .errors import UnsupportedMediaType
 from .responses import result_response, serialize
 
-__all__ = ["ProtocolRequest", "protocol_request", "sparql_router"]
+__all__ = ["SPARQL_PATH", "ProtocolRequest", "protocol_request", "sparql_routes"]
 
 _FORM = "application/x-www-form-urlencoded"
 _SPARQL_QUERY = "application/sparql-query"
@@ -88,22 +89,42 @@ def _wants_page(request: Request, fields: Fields) -> bool:
         return False
 
 
-def sparql_router(ctx: Context) -> APIRouter:
-    """The router answering ``/sparql``."""
-    router = APIRouter()
-
-    responses: dict[int | str, dict[str, Any]] = {
-        200: {"description": "the result, in the negotiated format"},
-        400: {"description": "malformed, refused or ambiguous query"},
-        406: {"description": "no acceptable format"},
-        415: {"description": "POST body of another media type"},
-        503: {"description": "the deadline passed or the service is busy"},
+#: The OpenAPI path item of ``/sparql`` (the route is a plain Starlette route: no dependency solving on the
+#: busiest path, so FastAPI does not describe it by itself).
+SPARQL_PATH: dict[str, Any] = {
+    method: {
+        "summary": summary, "operationId": f"sparql_{method}", "tags": ["SPARQL"],
+        "description": "SPARQL 1.1 Protocol. The result format is negotiated from Accept or chosen with format=; "
+                       "GET without a query answers the service description.",
+        "parameters": [
+            *([{"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+                "description": "the SPARQL query"}] if method == "get" else []),
+            {"name": "default-graph-uri", "in": "query", "required": False,
+             "schema": {"type": "array", "items": {"type": "string"}}, "description": "a graph we hold"},
+            {"name": "named-graph-uri", "in": "query", "required": False,
+             "schema": {"type": "array", "items": {"type": "string"}}, "description": "a graph we hold"},
+            {"name": "format", "in": "query", "required": False, "description": "the result format (instead of Accept)",
+             "schema": {"type": "string", "enum": sorted({f.name for f in RESULT_FORMATS + GRAPH_FORMATS})}},
+        ],
+        **({"requestBody": {"content": {
+            _FORM: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}},
+            _SPARQL_QUERY: {"schema": {"type": "string"}}}}} if method == "post" else {}),
+        "responses": {
+            "200": {"description": "the result, in the negotiated format"},
+            "400": {"description": "malformed, refused or ambiguous query"},
+            "406": {"description": "no acceptable format"},
+            "415": {"description": "POST body of another media type"},
+            "503": {"description": "the deadline passed or the service is busy"},
+        },
     }
+    for method, summary in (("get", "SPARQL 1.1 Protocol: query by GET, or the service description"),
+                            ("post", "SPARQL 1.1 Protocol: query by POST (form or application/sparql-query)"))
+}
 
-    @router.get("/sparql", summary="SPARQL 1.1 Protocol: query by GET, or the service description",
-                response_class=Response, responses=responses, operation_id="sparql_get")
-    @router.post("/sparql", summary="SPARQL 1.1 Protocol: query by POST (form or application/sparql-query)",
-                 response_class=Response, responses=responses, operation_id="sparql_post")
+
+def sparql_routes(ctx: Context) -> list[Route]:
+    """The route answering ``/sparql``."""
+
     async def sparql(request: Request) -> Response:
         asked = await protocol_request(request, ctx.settings.max_body_bytes)
         accept = request.headers.get("accept")
@@ -115,14 +136,15 @@ def sparql_router(ctx: Context) -> APIRouter:
             fmt = choose(GRAPH_FORMATS, accept, asked.formats)
             description: QueryResult = ctx.descriptions.service
             return Response(serialize(description, fmt), media_type=fmt.media_type, headers={"Vary": "Accept"})
-        inspection, _ = ctx.gateway.check(asked.query, asked.default_graphs, asked.named_graphs)
+        gateway = ctx.gateway
+        inspection, prepared = gateway.prepare(asked.query, default_graphs=asked.default_graphs,
+                                               named_graphs=asked.named_graphs)
         table = GRAPH_FORMATS if inspection.form in ("construct", "describe") else RESULT_FORMATS
         fmt = choose(table, accept, asked.formats)
-        answer = await ctx.gateway.run(asked.query, default_graphs=asked.default_graphs,
-                                       named_graphs=asked.named_graphs)
+        answer = await gateway.submit(prepared)
         if (answer.result.kind == "graph") != (table is GRAPH_FORMATS):
             table = GRAPH_FORMATS if answer.result.kind == "graph" else RESULT_FORMATS
             fmt = choose(table, accept, asked.formats)
         return result_response(answer, fmt, ctx.settings.max_rows)
 
-    return router
+    return [Route("/sparql", sparql, methods=["GET", "POST"], name="sparql")]

@@ -1,0 +1,199 @@
+"""The process tree of ``attgraph serve``.
+
+One process (the supervisor) opens the data, builds the application, binds the listening socket, forks the
+fork server (:mod:`attgraph.forkserver`) and then forks the service processes, each a uvicorn server on
+the shared socket. Everything is loaded once, before any fork, so every process shares the same pages of
+the store: memory grows by a few megabytes per process, not by a copy of the data, and start-up does not
+parse anything twice. Each service process asks the fork server for its own query workers::
+
+    attgraph serve (supervisor)                     holds the store; restarts a service process that dies
+    ├── attgraph-fork                               forks query workers on request
+    │   ├── attgraph-query × ATTGRAPH_WORKERS × N   evaluate queries (no network, capped memory)
+    └── attgraph-http × N (ATTGRAPH_PROCESSES)      HTTP, checks and limits; each talks to its own workers
+
+The supervisor stops everything on ``SIGTERM`` or ``SIGINT``. A service process that exits is started again;
+one that fails again and again within seconds of starting stops the service with an error. In remote mode
+(``ATTGRAPH_STORE``) there is no fork server: the service processes talk to the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from typing import Any, TextIO
+
+from .errors import AttgraphError
+from .forkserver import ForkServer
+from .settings import Settings
+from .worker import name_process
+
+__all__ = ["Supervisor", "listen", "serve"]
+
+_PR_SET_PDEATHSIG = 1
+#: A service process that dies this many times in a row, each within ``_QUICK`` seconds of starting, stops
+#: the service.
+_FAILURES = 3
+_QUICK = 10.0
+_GRACE = 10.0
+
+
+class _Stop(Exception):
+    """Raised by the supervisor's signal handler to leave its wait."""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port``, inherited by the service processes."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as error:
+        raise AttgraphError(f"cannot listen on {host}:{port}: {error.strerror or error}", {"host": host},
+                            code="listen_failed") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as error:
+        sock.close()
+        raise AttgraphError(f"cannot listen on {host}:{port}: {error.strerror or error}",
+                            {"host": host, "port": port}, code="listen_failed") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+class Supervisor:
+    """Forks ``processes`` service processes serving ``app`` on ``listener`` and keeps them running."""
+
+    def __init__(self, app: Any, listener: socket.socket, processes: int, forks: ForkServer | None,
+                 err: TextIO | None = None) -> None:
+        self.app = app
+        self.listener = listener
+        self.processes = max(1, processes)
+        self.forks = forks
+        self.err = err or sys.stderr
+        self.children: dict[int, tuple[int, float]] = {}
+
+    def _fork(self, index: int) -> None:
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                code = self._child()
+            finally:
+                os._exit(code)
+        self.children[pid] = (index, time.monotonic())
+
+    def _child(self) -> int:
+        """The life of one service process."""
+        import uvicorn
+
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+            signal.signal(number, signal.SIG_DFL)
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)  # stop when the supervisor dies
+        name_process("attgraph-http")
+        server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="on",
+                                               timeout_graceful_shutdown=5))
+        server.run(sockets=[self.listener])
+        return 0 if server.started else 3
+
+    def run(self) -> int:
+        """Fork the service processes and supervise them until stopped; the exit code."""
+        if threading.active_count() > 1:
+            print("attgraph serve: warning: forking with threads running", file=self.err)
+        gc.freeze()
+        previous = {number: signal.signal(number, self._stop) for number in (signal.SIGTERM, signal.SIGINT)}
+        failures = 0
+        code = 0
+        try:
+            for index in range(self.processes):
+                self._fork(index)
+            while True:
+                pid, status = os.wait()
+                if self.forks is not None and pid == self.forks.pid:
+                    self.forks.pid = 0
+                    print("attgraph serve: error: the fork server of the query workers died; stopping",
+                          file=self.err)
+                    code = 1
+                    break
+                if pid not in self.children:
+                    continue
+                index, started = self.children.pop(pid)
+                failures = failures + 1 if time.monotonic() - started < _QUICK else 1
+                print(f"attgraph serve: service process {pid} exited ({_describe(status)})"
+                      + ("; starting another" if failures < _FAILURES else ""), file=self.err)
+                if failures >= _FAILURES:
+                    print(f"attgraph serve: error: service processes failed {failures} times in a row within "
+                          f"{_QUICK:g} s of starting; stopping", file=self.err)
+                    code = 1
+                    break
+                time.sleep(0.2 * failures)
+                self._fork(index)
+        except _Stop:
+            pass
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+            self._stop_children()
+            if self.forks is not None:
+                self.forks.close()
+            self.listener.close()
+        return code
+
+    def _stop(self, number: int, frame: object) -> None:
+        raise _Stop
+
+    def _stop_children(self) -> None:
+        for pid in self.children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + _GRACE
+        while self.children and time.monotonic() < deadline:
+            for pid in list(self.children):
+                with contextlib.suppress(ChildProcessError):
+                    done, _ = os.waitpid(pid, os.WNOHANG)
+                    if not done:
+                        continue
+                self.children.pop(pid)
+            time.sleep(0.02)
+        for pid in self.children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        self.children.clear()
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit code {os.waitstatus_to_exitcode(status)}"
+
+
+def serve(settings: Settings, host: str, port: int, processes: int, out: TextIO) -> int:
+    """Open the data (only data that loaded completely), bind ``host:port`` and serve with ``processes``
+    service processes until stopped."""
+    from .store import open_for_serving
+    from .web.app import create_app
+
+    graph, executor = open_for_serving(settings)
+    forks: ForkServer | None = None
+    if executor is None:
+        disk = graph.source if graph.source is not None and graph.source.is_dir() else None
+        forks = ForkServer(None if disk else graph.store, disk=disk, memory_mb=settings.worker_memory_mb)
+    app = create_app(graph, settings, executor, forks)
+    listener = listen(host, port)
+    if forks is not None:
+        forks.start()
+    where = f"the store at {settings.store_url}" if settings.store_url else f"{len(graph.store)} statements"
+    shown = f"[{host}]" if ":" in host else host
+    print(f"attgraph: serving {where} on http://{shown}:{port}/ with {processes} service "
+          f"process{'es' if processes != 1 else ''}", file=out, flush=True)
+    return Supervisor(app, listener, processes, forks).run()
