@@ -216,34 +216,30 @@ def test_build_command_writes_an_on_disk_store(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_serve_with_two_workers_opens_the_store_in_each(project: Path) -> None:
-    """``serve --workers 2`` builds the stale store once, then two service processes each open it and answer."""
+def test_serve_with_two_processes_shares_one_store(project: Path) -> None:
+    """``serve --processes 2`` builds the stale store once and loads it once; the fork server gives each of
+    the two service processes its own query worker; SIGTERM stops the whole tree."""
     port = free_port()
     env = {**os.environ, "ATTGRAPH_WORKERS": "1"}
     process = subprocess.Popen([sys.executable, "-m", "attgraph.cli", "--root", str(project), "serve", "--port",
-                                str(port), "--workers", "2"], env=env, stdout=subprocess.PIPE,
+                                str(port), "--processes", "2"], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
+    tree: dict[int, str] = {}
     try:
         deadline = time.monotonic() + 120
         while True:
             assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "serve --workers 2 did not answer within 120 s"
-            time.sleep(0.2)
-        # /health is answered by whichever process is up first: wait until both have started their worker.
-        while True:
-            servers = [pid for pid in _children(process.pid) if b"spawn_main" in _cmdline(pid)]
-            workers = [[b"attgraph.worker" in _cmdline(pid) for pid in _children(server)] for server in servers]
-            if (len(servers) == 2 and workers == [[True], [True]]) or time.monotonic() > deadline:
+            tree = _tree(process.pid)
+            if sorted(tree.values()) == ["attgraph-fork", "attgraph-http", "attgraph-http", "attgraph-query",
+                                         "attgraph-query"]:
                 break
-            time.sleep(0.2)
-        assert len(servers) == 2
-        assert workers == [[True], [True]]  # each opened the store and started its own query worker
+            assert time.monotonic() < deadline, f"the process tree did not form within 120 s: {tree}"
+            time.sleep(0.1)
+        fork = next(pid for pid, name in tree.items() if name == "attgraph-fork")
+        assert sorted(tree[pid] for pid in _children(fork)) == ["attgraph-query", "attgraph-query"]
+        assert sorted(tree[pid] for pid in _children(process.pid)) == ["attgraph-fork", "attgraph-http",
+                                                                       "attgraph-http"]
         for _ in range(20):
             response = httpx.get(f"{base}/sparql", params={"query": LABELS},
                                  headers={"accept": "application/sparql-results+json"})
@@ -258,7 +254,8 @@ def test_serve_with_two_workers_opens_the_store_in_each(project: Path) -> None:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    assert process.returncode == 0
+    assert [tree[pid] for pid in tree if Path(f"/proc/{pid}").exists()] == []  # nothing left, not even a zombie
 
 
 def _cmdline(pid: int) -> bytes:
@@ -266,6 +263,20 @@ def _cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
+
+
+def _tree(pid: int) -> dict[int, str]:
+    """The descendants of ``pid`` with their names (``/proc/PID/comm``)."""
+    found: dict[int, str] = {}
+    frontier = [pid]
+    while frontier:
+        for child in _children(frontier.pop()):
+            try:
+                found[child] = Path(f"/proc/{child}/comm").read_text().strip()
+            except OSError:
+                continue
+            frontier.append(child)
+    return found
 
 
 def _children(pid: int) -> list[int]:

@@ -20,7 +20,7 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -36,6 +36,8 @@ from .worker import HEADER, pack_frame
 __all__ = ["Answer", "DatasetSpec", "Executor", "LocalExecutor", "QueryRequest", "syntax_error"]
 
 _START_TIMEOUT = 60.0
+#: A worker that has made more than its share of memory its own is replaced once idle this long (seconds).
+_IDLE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -112,13 +114,16 @@ def _term_json(term: ox.NamedNode | ox.Literal) -> dict[str, str]:
 
 
 class _Worker:
-    """One worker process: its socket (non-blocking once ready) and whether it has left the network."""
+    """One worker process: its socket (non-blocking once ready), whether it has left the network, the memory
+    it has made its own (bytes, from its last reply) and since when it has been idle."""
 
     def __init__(self, spawned: Spawned, isolated: bool) -> None:
         self.spawned = spawned
         self.sock = spawned.sock
         self.pid = spawned.pid
         self.isolated = isolated
+        self.private = 0
+        self.idle_since = time.monotonic()
 
 
 class _Pool:
@@ -173,6 +178,14 @@ class _Pool:
             self.release(worker)
         else:
             future.set_result(worker)
+
+    def take(self, wanted: Callable[[_Worker], bool]) -> list[_Worker]:
+        """Take the idle workers for which ``wanted`` is true out of the pool."""
+        with self._lock:
+            taken = [w for w in self._idle if wanted(w)]
+            for worker in taken:
+                self._idle.remove(worker)
+        return taken
 
     def drain(self) -> list[_Worker]:
         """Take every idle worker out."""
@@ -239,14 +252,21 @@ class LocalExecutor:
     (``attgraph serve`` starts it before any thread, and shares it between its service processes). With
     ``source`` naming an on-disk store folder, workers open that (read-only) instead of sharing ``store``.
     Replacement workers are requested from one supervisor thread, so the event loop never waits for a fork.
+
+    A worker shares the store's pages until its queries write to them (see :func:`attgraph.worker.serve`):
+    a worker busy with scans soon holds its own copy of much of the store, and scans run faster on it than on
+    a fresh fork, which pays for every first write. So a worker that has made more than ``private_mb`` MiB
+    its own is kept while it is in use, and replaced by a fresh fork once it has been idle for
+    ``_IDLE_SECONDS``: memory returns to the shared minimum when the load goes.
     """
 
     def __init__(self, store: ox.Store | None, *, workers: int, memory_mb: int, source: Path | None = None,
-                 forks: ForkServer | None = None) -> None:
+                 forks: ForkServer | None = None, private_mb: int = 0) -> None:
         self._store = store
         self._disk = source if source is not None and source.is_dir() else None
         self._size = max(1, workers)
         self._memory_mb = memory_mb
+        self._private_mb = private_mb
         self._forks = forks
         self._own_forks = False
         self._client: ForkClient | None = None
@@ -257,6 +277,7 @@ class LocalExecutor:
         self._thread: threading.Thread | None = None
         self._closed = False
         self.restarts = 0
+        self.retired = 0
         self.isolated = True
 
     def start(self) -> None:
@@ -281,7 +302,12 @@ class LocalExecutor:
         """Ask the fork server for workers on request until closed."""
         assert self._client is not None
         while True:
-            count = self._spawns.get()
+            try:
+                count = self._spawns.get(timeout=_IDLE_SECONDS / 4)
+            except queue.Empty:
+                count = self._retire_grown()
+                if not count:
+                    continue
             if count is None or self._closed:
                 return
             for _ in range(count):
@@ -308,6 +334,21 @@ class LocalExecutor:
                     self.isolated = self.isolated and isolated
                     self._all[worker.pid] = worker
                 self._pool.release(worker)
+
+    def _retire_grown(self) -> int:
+        """Let go of the idle workers that have made more memory their own than allowed and have been idle
+        for ``_IDLE_SECONDS`` (closing its socket ends a worker); how many fresh ones are needed."""
+        if self._private_mb <= 0 or self._closed:
+            return 0
+        limit = self._private_mb * 1024 * 1024
+        now = time.monotonic()
+        grown = self._pool.take(lambda w: w.private > limit and now - w.idle_since > _IDLE_SECONDS)
+        for worker in grown:
+            worker.spawned.close()
+            with self._lock:
+                self._all.pop(worker.pid, None)
+                self.retired += 1
+        return len(grown)
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` (waiting briefly until it is gone) and ask for a fresh one."""
@@ -354,6 +395,8 @@ class LocalExecutor:
         except BaseException:  # cancelled (the client went away, the service stops): the worker is mid-query
             self._replace(worker)
             raise
+        worker.private = int(reply.get("private", 0))
+        worker.idle_since = time.monotonic()
         self._pool.release(worker)
         if not reply["ok"]:
             if reply["error"] == "syntax":
@@ -388,11 +431,12 @@ class LocalExecutor:
             self._forks.close()
 
     def status(self) -> dict[str, Any]:
-        """Workers alive and idle, restarts since start, whether the workers have no network."""
+        """Workers alive and idle, restarts (workers killed) and retirements (workers replaced after growing
+        past their private memory) since start, whether the workers have no network."""
         with self._lock:
             alive = len(self._all)
         return {"workers": self._size, "alive": alive, "idle": len(self._pool), "restarts": self.restarts,
-                "network_isolated": self.isolated}
+                "retired": self.retired, "network_isolated": self.isolated}
 
     def pids(self) -> list[int]:
         """The process ids of the live workers."""

@@ -78,7 +78,8 @@ class Spawned:
 
 
 class ForkServer:
-    """Forks query workers over ``store`` (in memory), or workers that open the on-disk store at ``disk``."""
+    """Forks query workers over ``store`` (in memory), or workers that open the on-disk store at ``disk``;
+    each capped at ``memory_mb`` of address space."""
 
     def __init__(self, store: ox.Store | None, *, disk: Path | None = None, memory_mb: int) -> None:
         if store is None and disk is None:
@@ -138,8 +139,8 @@ class ForkServer:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: die with the service
         if os.getppid() != parent:
             return
-        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(number, signal.SIG_DFL)
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # stopped by the service, not by Ctrl-C
+            signal.signal(number, signal.SIG_IGN)  # or a signal to the whole group (inherited by the workers)
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
         selector = selectors.DefaultSelector()
         selector.register(listener, selectors.EVENT_READ)

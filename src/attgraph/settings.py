@@ -21,6 +21,7 @@ _INT_VARIABLES = {
     "max_body_bytes": "ATTGRAPH_MAX_BODY_BYTES",
     "max_upload_triples": "ATTGRAPH_MAX_UPLOAD_TRIPLES",
     "worker_memory_mb": "ATTGRAPH_WORKER_MEMORY_MB",
+    "worker_private_mb": "ATTGRAPH_WORKER_PRIVATE_MB",
     "remote_max_bytes": "ATTGRAPH_REMOTE_MAX_BYTES",
 }
 
@@ -55,6 +56,10 @@ class Settings:
     max_upload_triples: int = 100_000
     #: ``ATTGRAPH_WORKER_MEMORY_MB``: the address-space limit of each query worker, in MiB.
     worker_memory_mb: int = 2048
+    #: ``ATTGRAPH_WORKER_PRIVATE_MB``: a query worker shares the store's memory with the process it was forked
+    #: from; one whose queries have made more than this many MiB its own is replaced by a fresh fork after
+    #: two seconds idle (0: never).
+    worker_private_mb: int = 4
     #: ``ATTGRAPH_VALIDATION_TIMEOUT``: seconds the validation of one upload may run.
     validation_timeout: float = 60.0
     #: ``ATTGRAPH_STORE_PATH``: keep the prebuilt store on disk in this folder (RocksDB, opened read-only)

@@ -37,6 +37,7 @@ from .worker import name_process
 __all__ = ["Supervisor", "listen", "serve"]
 
 _PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
 #: A service process that dies this many times in a row, each within ``_QUICK`` seconds of starting, stops
 #: the service.
 _FAILURES = 3
@@ -99,8 +100,8 @@ class Supervisor:
             signal.signal(number, signal.SIG_DFL)
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)  # stop when the supervisor dies
         name_process("attgraph-http")
-        server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="on",
-                                               timeout_graceful_shutdown=5))
+        server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="on", access_log=False,
+                                               proxy_headers=False, timeout_graceful_shutdown=5))
         server.run(sockets=[self.listener])
         return 0 if server.started else 3
 
@@ -109,6 +110,8 @@ class Supervisor:
         if threading.active_count() > 1:
             print("attgraph serve: warning: forking with threads running", file=self.err)
         gc.freeze()
+        # Workers whose fork server died come to this process, which reaps them, rather than to init.
+        ctypes.CDLL(None).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
         previous = {number: signal.signal(number, self._stop) for number in (signal.SIGTERM, signal.SIGINT)}
         failures = 0
         code = 0
@@ -145,6 +148,7 @@ class Supervisor:
             if self.forks is not None:
                 self.forks.close()
             self.listener.close()
+            _reap(time.monotonic() + 2.0)
         return code
 
     def _stop(self, number: int, frame: object) -> None:
@@ -171,6 +175,17 @@ class Supervisor:
         self.children.clear()
 
 
+def _reap(deadline: float) -> None:
+    """Wait for any remaining descendants handed to this process (until none is left or ``deadline``)."""
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if not pid:
+            time.sleep(0.01)
+
+
 def _describe(status: int) -> str:
     if os.WIFSIGNALED(status):
         return f"killed by signal {os.WTERMSIG(status)}"
@@ -180,10 +195,15 @@ def _describe(status: int) -> str:
 def serve(settings: Settings, host: str, port: int, processes: int, out: TextIO) -> int:
     """Open the data (only data that loaded completely), bind ``host:port`` and serve with ``processes``
     service processes until stopped."""
-    from .store import open_for_serving
-    from .web.app import create_app
+    from concurrent.futures import ThreadPoolExecutor
 
-    graph, executor = open_for_serving(settings)
+    from .store import open_for_serving
+
+    with ThreadPoolExecutor(1, thread_name_prefix="attgraph-open") as pool:  # the thread ends before any fork
+        opening = pool.submit(open_for_serving, settings)  # the engine loads without holding the GIL ...
+        from .web.app import create_app  # ... while the web application's modules are imported
+
+        graph, executor = opening.result()
     forks: ForkServer | None = None
     if executor is None:
         disk = graph.source if graph.source is not None and graph.source.is_dir() else None

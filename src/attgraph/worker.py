@@ -9,13 +9,14 @@ the process it was forked from. An on-disk store is opened afresh, read-only.
 Frames, both ways: a 4-byte big-endian header length, a 4-byte payload length, a JSON header, the payload.
 The first frame a worker sends is ``{"ready": true, "isolated": bool}``.
 
-A request header: ``query``, ``prefixes`` (left out for the service's own, :data:`~attgraph.namespaces.PREFIXES`),
-``substitutions`` (variable → term as in SPARQL-JSON),
+A request header: ``query``, ``prefixes`` (left out for the service's own,
+:data:`~attgraph.namespaces.PREFIXES`), ``substitutions`` (variable → term as in SPARQL-JSON),
 ``default_graph`` and ``named_graphs`` (lists of IRIs, or null), ``union`` (bool), ``max_rows``.
-A reply header: ``{"ok": true, "kind", "variables", "truncated"}`` with the result as payload (SPARQL-JSON
-for SELECT and ASK, N-Triples for graphs), or ``{"ok": false, "error": "syntax"|"evaluation"|"memory",
-"message"}``. Results are written by the engine's own serializers; the row cap is applied without reading
-the rows in Python unless the result is large (see :func:`answer`).
+A reply header: ``{"ok": true, "kind", "variables", "truncated", "private"}`` (``private``: see
+:func:`serve`) with the result as payload (SPARQL-JSON for SELECT and ASK, N-Triples for graphs), or
+``{"ok": false, "error": "syntax"|"evaluation"|"memory", "message", "private"}``. Results are written by the
+engine's own serializers; the row cap is applied without reading the rows in Python unless the result is
+large (see :func:`answer`).
 """
 
 from __future__ import annotations
@@ -264,9 +265,18 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
         return {"ok": False, "error": "memory", "message": "out of memory"}, b""
 
 
+def _page_faults() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 def serve(sock: socket.socket, store: ox.Store | None, disk: str | None, memory_mb: int, parent: int) -> None:
     """The life of a worker: isolate, open the store if it is on disk, say it is ready, then answer frames
-    read from ``sock`` until the other end closes it. Never returns."""
+    read from ``sock`` until the other end closes it. Never returns.
+
+    Reading the in-memory store writes to some of its pages (reference counts), and a page written in a
+    forked process becomes that process's own copy. Each such first write is a minor page fault, so every
+    reply header also says how many bytes of memory the worker has made its own since it was ready
+    (``"private"``): the pool uses it to replace workers that have grown (:mod:`attgraph.executor`)."""
     try:
         faulthandler.disable()  # an engine abort (out of memory) ends the worker quietly
         name_process("attgraph-query")
@@ -274,12 +284,15 @@ def serve(sock: socket.socket, store: ox.Store | None, disk: str | None, memory_
         if disk is not None:
             store = ox.Store.read_only(disk)
         assert store is not None
+        page = resource.getpagesize()
         sock.sendall(pack_frame({"ready": True, "isolated": isolated}))
+        start = _page_faults()
         while True:
             request = _read_frame(sock)
             if request is None:
                 break
             header, payload = answer(store, request)
+            header["private"] = (_page_faults() - start) * page
             sock.sendall(pack_frame(header, payload))
     except BaseException:  # a worker never unwinds into the code it was forked from
         pass

@@ -345,7 +345,7 @@ def test_control_character_is_fine_in_json_and_csv(server: Server) -> None:
 
 def test_ask_filter_false_is_false(server: Server) -> None:
     """rdflib once answered true to ASK { FILTER(false) }; the engine must answer false."""
-    for accept, expected in (("application/sparql-results+json", '{"head": {}, "boolean": false}'),
+    for accept, expected in (("application/sparql-results+json", '{"head":{},"boolean":false}'),
                              ("text/csv", "false")):
         response = httpx.get(f"{server.base}/sparql", params={"query": "ASK { FILTER(false) }"},
                              headers={"accept": accept})

@@ -28,7 +28,7 @@ from .pages import pages_router
 from .queries import queries_router
 from .resources import resources_router
 from .search import search_router
-from .sparql import sparql_routes
+from .sparql import SparqlFastPath, sparql_routes
 from .validate import validate_router
 
 __all__ = ["create_app"]
@@ -59,6 +59,8 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor
                   docs_url=None, redoc_url=None)
     app.state.context = ctx
     install_handlers(app)
+    routes = sparql_routes(ctx)
+    app.add_middleware(SparqlFastPath, endpoint=routes[0].endpoint)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
 
@@ -67,7 +69,7 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor
         return {"status": "ok", "triples": len(graph.store), "version": __version__,
                 "queries": ctx.gateway.status()}
 
-    app.router.routes.extend(sparql_routes(ctx))
+    app.router.routes.extend(routes)
     for router in (description_router(ctx.descriptions), queries_router(ctx),
                    editor_router(ctx), search_router(ctx), validate_router(ctx), resources_router(ctx),
                    pages_router(ctx)):

@@ -7,11 +7,13 @@ reach everything through :func:`context`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import anyio.to_thread
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
@@ -25,7 +27,7 @@ from ..graph import KnowledgeGraph, internal_query
 from ..namespaces import PREFIXES
 from ..results import Term
 from ..settings import Settings
-from .description import describe_service
+from .description import Descriptions, describe_service
 from .render import Link, link, make_templates, render
 
 __all__ = ["Context", "Vocabulary", "context"]
@@ -63,7 +65,9 @@ class Context:
         self.templates: Environment = make_templates()
         self.vocabulary = Vocabulary.from_graph(graph)
         self.base_path = urlsplit(settings.public_url).path.rstrip("/")
-        self.descriptions = describe_service(graph, settings)
+        self._descriptions: Descriptions | None = None
+        self._graph_sizes: dict[str, int] | None = None
+        self._once = threading.Lock()
         self._executor = executor
         self._forks = forks
         self._gateway: Gateway | None = None
@@ -74,7 +78,8 @@ class Context:
         """Start the query workers (or the given executor) and open the gateway."""
         executor = self._executor or LocalExecutor(self.graph.store, workers=self.settings.workers,
                                                    memory_mb=self.settings.worker_memory_mb,
-                                                   source=self.graph.source, forks=self._forks)
+                                                   source=self.graph.source, forks=self._forks,
+                                                   private_mb=self.settings.worker_private_mb)
         executor.start()
         self._gateway = Gateway(executor, self.settings, [str(g) for g in self.graph.graph_names()])
 
@@ -90,6 +95,33 @@ class Context:
         if self._gateway is None:
             raise AttgraphError("the query service is not running", code="not_running", status=503)
         return self._gateway
+
+    # -- computed on first use (they scan the whole store: not on the way to the first answer) ------
+
+    def _descriptions_now(self) -> Descriptions:
+        with self._once:
+            if self._descriptions is None:
+                self._descriptions = describe_service(self.graph, self.settings)
+            return self._descriptions
+
+    async def descriptions(self) -> Descriptions:
+        """The service and dataset descriptions (computed once, on a thread, on first use)."""
+        if self._descriptions is not None:
+            return self._descriptions
+        return await anyio.to_thread.run_sync(self._descriptions_now)
+
+    def _graph_sizes_now(self) -> dict[str, int]:
+        with self._once:
+            if self._graph_sizes is None:
+                rows = self.graph.run(internal_query("graph_counts")).values()
+                self._graph_sizes = {row["graph"]: int(row["count"]) for row in rows}
+            return self._graph_sizes
+
+    async def graph_sizes(self) -> dict[str, int]:
+        """Statements per named graph (computed once, on a thread, on first use)."""
+        if self._graph_sizes is not None:
+            return self._graph_sizes
+        return await anyio.to_thread.run_sync(self._graph_sizes_now)
 
     # -- helpers for routes ----------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ Both are computed once, when the application is created, from ``.rq`` files and
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
@@ -40,7 +41,7 @@ def describe_service(graph: KnowledgeGraph, settings: Settings) -> Descriptions:
     return Descriptions(graph_result(service.triples()), graph_result(void_description(graph) + reach.triples()))
 
 
-def description_router(descriptions: Descriptions) -> APIRouter:
+def description_router(descriptions: Callable[[], Awaitable[Descriptions]]) -> APIRouter:
     """``/.well-known/void`` and ``/dataset``: the VoID/DCAT description, in the negotiated RDF format."""
     router = APIRouter()
 
@@ -49,6 +50,7 @@ def description_router(descriptions: Descriptions) -> APIRouter:
                 response_class=Response)
     async def void(request: Request, format: str | None = None) -> Response:
         fmt = choose(GRAPH_FORMATS, request.headers.get("accept"), format)
-        return Response(serialize(descriptions.void, fmt), media_type=fmt.media_type, headers={"Vary": "Accept"})
+        void = (await descriptions()).void
+        return Response(serialize(void, fmt), media_type=fmt.media_type, headers={"Vary": "Accept"})
 
     return router

@@ -17,7 +17,8 @@ from starlette.routing import BaseRoute, Match, Route
 
 from ..errors import AttgraphError, ServiceBusy, error_body
 
-__all__ = ["BadRequest", "MethodNotAllowed", "UnsupportedMediaType", "error_response", "install_handlers"]
+__all__ = ["BadRequest", "MethodNotAllowed", "UnsupportedMediaType", "crash_response", "error_response",
+           "install_handlers"]
 
 _log = logging.getLogger("attgraph.web")
 
@@ -51,6 +52,13 @@ def error_response(error: AttgraphError) -> JSONResponse:
     if isinstance(error, MethodNotAllowed):
         response.headers["Allow"] = ", ".join(error.details.get("allow", []))
     return response
+
+
+def crash_response(request: Request) -> JSONResponse:
+    """The 500 answer to an error no handler expected (logged with its traceback, never shown)."""
+    _log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(AttgraphError("the service failed to answer this request (a bug; it is logged)",
+                                        code="internal_error", status=500))
 
 
 def _allowed(request: Request) -> list[str]:
@@ -98,6 +106,4 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, error: Exception) -> JSONResponse:
-        _log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(AttgraphError("the service failed to answer this request (a bug; it is logged)",
-                                            code="internal_error", status=500))
+        return crash_response(request)

@@ -63,7 +63,6 @@ def resources_router(ctx: Context) -> APIRouter:
     router = APIRouter()
     ontology = ontology_view(ctx.graph, ctx.base_path)
     ontology_graphs = tuple(str(g) for g in ctx.graph.graph_names() if str(g).startswith(_GRAPH_BASE + "ontology/"))
-    sizes = {row["graph"]: int(row["count"]) for row in ctx.graph.run(internal_query("graph_counts")).values()}
 
     async def exists(iri: str) -> bool:
         return (await ctx.run_internal("resource_exists", {"resource": iri})).result.boolean
@@ -132,7 +131,7 @@ def resources_router(ctx: Context) -> APIRouter:
         else:
             fmt = negotiate(request)
         if fmt is None:
-            return ctx.page(request, "graph.html", iri=iri, triples=sizes.get(iri, 0),
+            return ctx.page(request, "graph.html", iri=iri, triples=(await ctx.graph_sizes()).get(iri, 0),
                             here=ctx.base_path + "/graph/" + quote(iri[len(_GRAPH_BASE):]),
                             formats=[(e, n) for e, n in EXTENSIONS.items() if n])
         answer = await ctx.run_internal("graph_content", {"graph": iri}, max_rows=WHOLE)

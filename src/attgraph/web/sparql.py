@@ -9,23 +9,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..errors import FormatError, QueryError, QueryRefused
+from ..errors import AttgraphError, FormatError, QueryError, QueryRefused
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS
 from ..negotiation import choose, choose_view
 from ..results import QueryResult
 from .bodies import Fields, media_type, parse_fields, query_fields, read_body
 from .context import Context
-from .errors import UnsupportedMediaType
+from .errors import UnsupportedMediaType, crash_response, error_response
 from .responses import result_response, serialize
 
-__all__ = ["SPARQL_PATH", "ProtocolRequest", "protocol_request", "sparql_routes"]
+__all__ = ["SPARQL_PATH", "ProtocolRequest", "SparqlFastPath", "protocol_request", "sparql_routes"]
 
 _FORM = "application/x-www-form-urlencoded"
 _SPARQL_QUERY = "application/sparql-query"
@@ -122,8 +124,36 @@ SPARQL_PATH: dict[str, Any] = {
 }
 
 
+class SparqlFastPath:
+    """ASGI middleware sending ``GET``/``POST`` on ``/sparql`` straight to its endpoint.
+
+    The busiest route skips the layers it does not need (exception middleware, routing, the endpoint wrapper)
+    and handles errors itself, exactly as the application's handlers do. It sits inside the middleware that
+    adds the security headers and answers ``HEAD``; every other method falls through to the route (405).
+    """
+
+    def __init__(self, app: ASGIApp, endpoint: Callable[[Request], Awaitable[Response]], path: str = "/sparql",
+                 ) -> None:
+        self.app = app
+        self.endpoint = endpoint
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path or scope["method"] not in ("GET", "POST"):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.endpoint(request)
+        except AttgraphError as error:
+            response = error_response(error)
+        except Exception:
+            response = crash_response(request)
+        await response(scope, receive, send)
+
+
 def sparql_routes(ctx: Context) -> list[Route]:
-    """The route answering ``/sparql``."""
+    """The route answering ``/sparql`` (its endpoint is also what :class:`SparqlFastPath` calls)."""
 
     async def sparql(request: Request) -> Response:
         asked = await protocol_request(request, ctx.settings.max_body_bytes)
@@ -134,7 +164,7 @@ def sparql_routes(ctx: Context) -> list[Route]:
             if _wants_page(request, query_fields(request)):
                 return RedirectResponse(f"{ctx.base_path}/query", status_code=303)
             fmt = choose(GRAPH_FORMATS, accept, asked.formats)
-            description: QueryResult = ctx.descriptions.service
+            description: QueryResult = (await ctx.descriptions()).service
             return Response(serialize(description, fmt), media_type=fmt.media_type, headers={"Vary": "Accept"})
         gateway = ctx.gateway
         inspection, prepared = gateway.prepare(asked.query, default_graphs=asked.default_graphs,
