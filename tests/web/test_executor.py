@@ -86,6 +86,13 @@ def test_substitutions_and_datasets(executor: LocalExecutor) -> None:
     assert bound.result.values() == [{"x": "https://w3id.org/attgraph/id/x", "o": "extra"}]
 
 
+def test_a_result_too_large_to_serialize_whole_is_read_row_by_row(executor: LocalExecutor) -> None:
+    """A cross product of the treaty with itself (millions of rows) outgrows the serialization budget: the
+    worker evaluates again and stops after the cap."""
+    answer = executor.run(request("SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f }", rows=3))
+    assert (answer.truncated, len(answer.result.rows())) == (True, 3)
+
+
 def test_syntax_error_has_line_and_column(executor: LocalExecutor) -> None:
     with pytest.raises(QuerySyntaxError) as caught:
         executor.run(request("SELECT ?x\nWHERE { ?x ?y }"))
@@ -115,6 +122,23 @@ def test_memory_limit_stops_the_query_not_the_pool(executor: LocalExecutor) -> N
                                     "crashed the query engine")
     wait_for(lambda: len(executor.pids()) == 2)
     assert executor.run(request("ASK { FILTER(false) }")).result.boolean is False
+
+
+def test_a_grown_worker_is_replaced_once_idle(store: ox.Store) -> None:
+    """Scans make pages of the shared store a worker's own; past the limit, the idle worker is replaced by a
+    fresh fork (and the pool never shrinks)."""
+    pool = LocalExecutor(store, workers=1, memory_mb=400, private_mb=1)
+    pool.start()
+    try:
+        before = pool.pids()
+        assert pool.run(request("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s ?q ?r }")).result.values()
+        assert pool.pids() == before  # kept while in use
+        wait_for(lambda: pool.status()["retired"] == 1 and len(pool.pids()) == 1 and pool.pids() != before)
+        assert not Path(f"/proc/{before[0]}").exists()
+        assert pool.run(request("ASK { ?s ?p ?o }")).result.boolean is True
+        assert pool.status()["restarts"] == 0
+    finally:
+        pool.close()
 
 
 def test_workers_die_with_the_pool(store: ox.Store) -> None:
