@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import http.client
 import json
 import os
 import platform
@@ -206,21 +207,54 @@ def _best(current: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]
     return new if current is None or new["rps"] > current["rps"] else current
 
 
+def latencies(systems: list[HttpResult], mix: Mix, seconds: float, most: int = 200) -> None:
+    """p50/p95 of each query of the mix with one client, the systems taking turns request by request (in
+    alternating order), so that a slower or busier moment of the machine weighs on all of them alike."""
+    connections = {system.name: http.client.HTTPConnection("127.0.0.1", system.server.port, timeout=120)
+                   for system in systems}
+
+    def ask(system: HttpResult, text: str) -> float:
+        connection = connections[system.name]
+        started = time.perf_counter()
+        connection.request("GET", f"{system.server.endpoint}?query={quote(text, safe='')}")
+        response = connection.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - started
+        if response.status != 200:
+            raise RuntimeError(f"{system.name} answered {response.status}")
+        return elapsed
+
+    try:
+        for name, text in mix.texts.items():
+            texts = mix.lookups if name == "lookup" else [text]
+            samples: dict[str, list[float]] = {system.name: [] for system in systems}
+            for system in systems:  # warm up
+                ask(system, texts[0])
+            deadline = time.monotonic() + seconds * len(systems)
+            turn = 0
+            while turn < most and time.monotonic() < deadline:
+                for system in systems if turn % 2 == 0 else systems[::-1]:
+                    samples[system.name].append(ask(system, texts[turn % len(texts)]))
+                turn += 1
+            for system in systems:
+                times = samples[system.name]
+                system.queries[name] = {"p50_ms": percentile(times, 0.5) * 1000,
+                                        "p95_ms": percentile(times, 0.95) * 1000, "requests": len(times)}
+    finally:
+        for connection in connections.values():
+            connection.close()
+
+
 def measure_http(systems: list[HttpResult], mix: Mix, folder: Path, args: argparse.Namespace, *,
                  per_query: list[HttpResult], busy: list[HttpResult]) -> None:
     """Measure ``systems`` taking turns, so that load from elsewhere on the machine weighs on all alike.
 
-    Per-query latency with one client (``per_query``), then lookups per second at concurrency 1 and 16, the
-    best of two runs each, then lookup latency at concurrency 4 while 4 clients run aggregations (``busy``),
-    then memory right after the load and again ``REST_SECONDS`` later.
+    Per-query latency with one client (``per_query``, see :func:`latencies`), then lookups per second at
+    concurrency 1 and 16, the best of two runs each, then lookup latency at concurrency 4 while 4 clients run
+    aggregations (``busy``), then memory right after the load and again ``REST_SECONDS`` later.
     """
-    for name, text in mix.texts.items():
-        for system in per_query:
-            server = system.server
-            paths = _paths(server.endpoint, mix.lookups if name == "lookup" else [text], folder,
-                           f"{server.name}-{name}")
-            loadgen(server.port, paths, 1, args.query_seconds, max_requests=1, warmup=0)  # warm the caches
-            system.queries[name] = loadgen(server.port, paths, 1, args.query_seconds, max_requests=200, warmup=0)
+    if per_query:
+        latencies(per_query, mix, args.query_seconds)
     for concurrency in (1, 16):
         for _ in range(2):
             for system in systems:
@@ -470,7 +504,8 @@ def render(scale: int, statements: int, machine: str, builds: dict[str, dict[str
                      f"{store_memory.rss_mb:.0f} MB (RSS).")
     with_queries = [h for h in http if h.queries]
     if with_queries and raw:
-        lines += ["", "Per query over HTTP, one client, p50 / p95 ms (ratio of p50 to the raw Oxigraph server):", "",
+        lines += ["", "Per query over HTTP, one client, the systems taking turns request by request, p50 / p95 ms "
+                  "(ratio of p50 to the raw Oxigraph server):", "",
                   "| query | " + " | ".join(h.name for h in with_queries) + " |",
                   "|---|" + "---:|" * len(with_queries)]
         for name in raw.queries:

@@ -70,11 +70,13 @@ class QueryRequest:
 
 @dataclass(frozen=True)
 class Answer:
-    """A complete result, whether the row cap cut it, and how long it took in seconds."""
+    """A complete result, whether the row cap cut it, how long it took in all and how long the engine took
+    (seconds; ``engine`` is 0 when the executor cannot tell)."""
 
     result: QueryResult
     truncated: bool
     elapsed: float
+    engine: float = 0.0
 
 
 class Executor(Protocol):
@@ -407,7 +409,7 @@ class LocalExecutor:
             raise QueryError(f"the query could not be evaluated: {reply['message']}",
                              {"reason": reply["message"]}, code="query_evaluation")
         result = QueryResult(reply["kind"], tuple(reply["variables"]), payload)
-        return Answer(result, bool(reply["truncated"]), time.monotonic() - started)
+        return Answer(result, bool(reply["truncated"]), time.monotonic() - started, float(reply.get("took", 0.0)))
 
     def run(self, request: QueryRequest) -> Answer:
         """:meth:`evaluate` for a caller without an event loop (a script, a test, another thread)."""

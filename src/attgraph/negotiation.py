@@ -10,6 +10,7 @@ sends) are tried in order; the first one known wins.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .errors import FormatError
 from .formats import Format
@@ -116,6 +117,12 @@ def choose_view(table: Sequence[Format], accept: str | None, requested: str | Se
                           {"format": asked[0], "available": names.split(", ")})
     if not accept or not accept.strip():
         return table[0]
+    return _by_accept(tuple(table), accept, html)
+
+
+@lru_cache(maxsize=512)
+def _by_accept(table: tuple[Format, ...], accept: str, html: bool) -> Format | None:
+    """:func:`choose_view` by ``Accept`` alone (clients send the same few headers again and again)."""
     ranges = parse_accept(accept)
     page = _offer_quality(ranges, _HTML_TYPES) if html else 0.0
     q, _, best = max(((_offer_quality(ranges, f.media_types), -i, f) for i, f in enumerate(table)),

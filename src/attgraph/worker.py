@@ -12,11 +12,11 @@ The first frame a worker sends is ``{"ready": true, "isolated": bool}``.
 A request header: ``query``, ``prefixes`` (left out for the service's own,
 :data:`~attgraph.namespaces.PREFIXES`), ``substitutions`` (variable → term as in SPARQL-JSON),
 ``default_graph`` and ``named_graphs`` (lists of IRIs, or null), ``union`` (bool), ``max_rows``.
-A reply header: ``{"ok": true, "kind", "variables", "truncated", "private"}`` (``private``: see
-:func:`serve`) with the result as payload (SPARQL-JSON for SELECT and ASK, N-Triples for graphs), or
-``{"ok": false, "error": "syntax"|"evaluation"|"memory", "message", "private"}``. Results are written by the
-engine's own serializers; the row cap is applied without reading the rows in Python unless the result is
-large (see :func:`answer`).
+A reply header: ``{"ok": true, "kind", "variables", "truncated", "took", "private"}`` with the result as
+payload (SPARQL-JSON for SELECT and ASK, N-Triples for graphs), or ``{"ok": false, "error": "syntax"|
+"evaluation"|"memory", "message", "took", "private"}``; ``took`` is the seconds spent evaluating and
+serializing, ``private`` see :func:`serve`. Results are written by the engine's own serializers; the row
+cap is applied without reading the rows in Python unless the result is large (see :func:`answer`).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import os
 import resource
 import socket
 import struct
+import time
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
@@ -291,7 +292,9 @@ def serve(sock: socket.socket, store: ox.Store | None, disk: str | None, memory_
             request = _read_frame(sock)
             if request is None:
                 break
+            began = time.perf_counter()
             header, payload = answer(store, request)
+            header["took"] = time.perf_counter() - began
             header["private"] = (_page_faults() - start) * page
             sock.sendall(pack_frame(header, payload))
     except BaseException:  # a worker never unwinds into the code it was forked from

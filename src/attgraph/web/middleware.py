@@ -22,6 +22,7 @@ _HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+_NAMES = frozenset(name for name, _ in _HEADERS)
 
 
 class SecurityHeaders:
@@ -37,8 +38,7 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name for name, _ in _HEADERS}
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _NAMES]
                 message["headers"] = headers + _HEADERS
             await send(message)
 

@@ -45,8 +45,11 @@ def serialize(result: QueryResult, fmt: Format) -> bytes:
 
 
 def result_response(answer: Answer, fmt: Format, max_rows: int, vary: bool = True) -> Response:
-    """The response for a query answer in ``fmt``."""
-    headers = {ROW_LIMIT_HEADER: str(max_rows), TRUNCATED_HEADER: "true" if answer.truncated else "false"}
+    """The response for a query answer in ``fmt``, with ``Server-Timing``: ``engine`` (evaluating and
+    serializing, in the worker) and ``query`` (from the check to the answer: waiting for a worker included)."""
+    timing = f"engine;dur={answer.engine * 1000:.2f}, " if answer.engine else ""
+    headers = {ROW_LIMIT_HEADER: str(max_rows), TRUNCATED_HEADER: "true" if answer.truncated else "false",
+               "Server-Timing": f"{timing}query;dur={answer.elapsed * 1000:.2f}"}
     if vary:
         headers["Vary"] = "Accept"
     return Response(serialize(answer.result, fmt), media_type=fmt.media_type, headers=headers)
