@@ -35,24 +35,31 @@ _UNARY = "!-+"
 
 _ESCAPED = r"\\[_~.!$&'()*+,;=/?#@%-]"
 _LOCAL_CHAR = rf"(?:[\w:-]|%[0-9A-Fa-f]{{2}}|{_ESCAPED})"
-_TOKEN = re.compile(
-    rf"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*>)
-  | (?P<var>[?$]\w+)
-  | (?P<bnode>_:[\w-]+(?:\.+[\w-]+)*)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<pname>(?:[^\W\d_][\w-]*(?:\.+[\w-]+)*)?:(?:{_LOCAL_CHAR}(?:(?:{_LOCAL_CHAR}|\.)*{_LOCAL_CHAR})?)?)
-  | (?P<word>[A-Za-z_]\w*)
-  | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
-  | (?P<op>\^\^|\|\||&&|!=|<=|>=)
-  | (?P<char>.)
-    """,
-    re.VERBOSE | re.DOTALL,
+#: The kinds of token, in the order the scanner tries them at each position.
+_KINDS = (
+    ("space", r"\s+"),
+    ("comment", r"#[^\n\r]*"),
+    ("string", r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
+               r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\""),
+    ("iri", r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"),
+    ("var", r"[?$]\w+"),
+    ("bnode", r"_:[\w-]+(?:\.+[\w-]+)*"),
+    ("lang", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*"),
+    ("pname", rf"(?:[^\W\d_][\w-]*(?:\.+[\w-]+)*)?:(?:{_LOCAL_CHAR}(?:(?:{_LOCAL_CHAR}|\.)*{_LOCAL_CHAR})?)?"),
+    ("word", r"[A-Za-z_]\w*"),
+    ("number", r"\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?"),
+    ("op", r"\^\^|\|\||&&|!=|<=|>="),
+    ("char", r"."),
 )
+_TOKEN = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _KINDS), re.DOTALL)
+_OPAQUE = re.compile("|".join(p for k, p in _KINDS if k in ("comment", "string", "iri")), re.DOTALL)
+_ATOM = re.compile("|".join(p for k, p in _KINDS if k in ("var", "bnode", "lang", "pname", "word", "number", "op")))
+_SPACE = re.compile(r"\s+")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_NOT_BRACKETS = re.compile(r"[^{}()\[\]]+")
+#: Words that send a query down the token-by-token path: every update keyword, SERVICE and FROM.
+_STOP_WORDS = UPDATE_KEYWORDS | {"SERVICE", "FROM"}
+_FORM_WORD = re.compile(r"(?<![A-Za-z0-9_])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![A-Za-z0-9_])", re.IGNORECASE)
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -108,6 +115,55 @@ def inspect(text: str, *, max_bytes: int, max_depth: int, prefixes: Mapping[str,
         raise error
     if not text.strip():
         raise _refuse("query_missing", "the query is empty")
+    return _quick(text, max_depth) or _tokenized(text, max_depth, prefixes)
+
+
+def _quick(text: str, max_depth: int) -> Inspection | None:
+    """The same inspection without tokenizing in Python, for the common query; ``None`` whenever it cannot be
+    sure (then :func:`_tokenized` decides, and writes the refusal).
+
+    Without a backslash, a comment, string or IRI can only start where a token starts, so replacing them
+    with a placeholder in one pass leaves the rest as the tokenizer sees it. A query with no update keyword,
+    no ``SERVICE`` and no ``FROM`` anywhere in that rest (looked for loosely: every run of letters, inside
+    names too) needs no further keyword check. Collapsing every other multi-character token to one character
+    leaves brackets and operators in order, so the depth comes out exactly (without any ``! - +``, the
+    brackets alone)."""
+    if "\\" in text:
+        return None
+    rest = _OPAQUE.sub("\x00", text)
+    words = {word.upper() for word in _LETTERS.findall(rest)}
+    if not _STOP_WORDS.isdisjoint(words):
+        return None
+    form: str | None = None
+    found = _FORM_WORD.search(rest) if not words.isdisjoint(_FORMS) else None
+    if found is not None:
+        before = rest[found.start() - 1] if found.start() else " "
+        after = rest[found.end()] if found.end() < len(rest) else " "
+        if before.isalnum() or before in "?$_:@.-%" or after.isalnum() or after in "_:.-%":
+            return None
+        form = _FORMS[found.group().upper()]
+    depth = deepest = run = 0
+    unary = "!" in rest or "-" in rest or "+" in rest
+    for char in _SPACE.sub("", _ATOM.sub("\x01", rest)) if unary else _NOT_BRACKETS.sub("", rest):
+        if char in _OPENERS:
+            depth += 1
+            run = 0
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+            run = 0
+        elif char in _UNARY:
+            run += 1
+        else:
+            run = 0
+        if depth + run > deepest:
+            deepest = depth + run
+    if deepest > max_depth:
+        return None
+    return Inspection(form, (), (), deepest)
+
+
+def _tokenized(text: str, max_depth: int, prefixes: Mapping[str, str] | None) -> Inspection:
+    """The inspection token by token (see :func:`inspect`)."""
     known = prefixes or {}
     base: str | None = None
     form: str | None = None

@@ -100,3 +100,44 @@ def test_empty_query() -> None:
 ])
 def test_dataset_clauses_are_resolved(text: str, expected: Inspection) -> None:
     assert inspect(text, **LIMITS) == expected  # type: ignore[arg-type]
+
+
+TRICKY = [
+    'SELECT ?s WHERE { ?s ex:load "DROP ALL" . ?s <http://x/SERVICE> \'\'\'a\nb\'\'\'@en } # SERVICE',
+    "ASK{}", "ask {}", "SELECT ?select WHERE { ?select ex:ask ?ask }", "PREFIX ask: <http://x/> ASK { ask:a ?p ?o }",
+    "SELECT * { ?s ?p \"x\"} # INSERT here is a comment", 'SELECT * { ?s ?p "x"INSERT }',
+    "SELECT * { ?s ?p ex:a-INSERT }",
+    "ASK { FILTER(1 - -1 != 2) }", "ASK { FILTER(- - - - 1 < 2) }", "ASK { FILTER(!!!true) }",
+    "SELECT * WHERE { { ( [ ] ) } }", "SELECT * {\u3000FILTER(-\u3000-1 = 1) }", "CONSTRUCT WHERE { ?s ?p ?o }",
+    "DESCRIBE <http://x/a>", "SELECT * FROM <http://x/g> {}", "select * from named <http://x/g> {}",
+    "SELECT ?x_INSERT WHERE {}", "SELECT * { ?s ?p 1e-5, -2.5e+3, +1 }", "SELECT * { ?s ex:p\\.q ?o }",
+    "SELECT * { ?s ?p 'it''s' }", "SELECT * { ?s ?p ?o } #", "# only a comment\nASK {}", "SELECT * { _:b1 ?p ?o }",
+    "SELECT * { ?s ?p \"v\"@en-GB ; ?q \"1\"^^xsd:int }", "SELECT * WHERE { ?s ?p ?o . ?a<=?b> ?c }",
+    "SELECT (" * 60 + "1" + ")" * 60 + " {}", "ASK {" + "-" * 120 + "1 }",
+]
+
+
+def _corpus() -> list[str]:
+    from attgraph.settings import PROJECT_ROOT
+
+    folders = ("queries", "src/attgraph/sparql", "src/attgraph/rules", "bench/queries", "tests/web/fixtures/queries")
+    return TRICKY + [path.read_text(encoding="utf-8") for folder in folders
+                     for path in sorted((PROJECT_ROOT / folder).glob("*.rq"))]
+
+
+def test_the_quick_path_agrees_with_the_tokens_or_steps_aside() -> None:
+    """Without tokenizing, the guard must reach exactly the token-by-token inspection, or leave it the query."""
+    from attgraph.guard import _quick, _tokenized
+
+    quick = 0
+    for text in _corpus():
+        fast = _quick(text, 100)
+        if fast is None:
+            continue
+        quick += 1
+        try:
+            expected: Inspection | str = _tokenized(text, 100, PREFIXES)
+        except QueryRefused as error:
+            expected = error.code
+        assert fast == expected, text
+    assert quick >= 100  # the named queries, the page queries, the rules, most tricky cases
