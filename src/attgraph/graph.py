@@ -22,7 +22,7 @@ from . import namedqueries
 from .errors import QueryError, QuerySyntaxError
 from .loader import LoadedFile, bind_prefixes, discover, load_files
 from .namedqueries import NamedQuery
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, prefixes_for
 from .results import QueryResult, from_engine
 from .settings import Settings
 
@@ -139,7 +139,7 @@ class KnowledgeGraph:
             result = self.store.query(
                 sparql,
                 use_default_graph_as_union=True,
-                prefixes=PREFIXES,
+                prefixes=prefixes_for(sparql),
                 substitutions=dict(bindings) if bindings else None,
             )
             return from_engine(result)

@@ -33,7 +33,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES, XSD
+from .namespaces import PREFIXES, XSD, prefixes_for
 
 __all__ = ["HEADER", "answer", "isolate", "name_process", "pack_frame", "serve"]
 
@@ -165,7 +165,8 @@ class _Buffer:
 
 
 def _options(request: dict[str, Any]) -> dict[str, Any]:
-    options: dict[str, Any] = {"prefixes": request["prefixes"] or None if "prefixes" in request else PREFIXES}
+    given = request.get("prefixes", PREFIXES)
+    options: dict[str, Any] = {"prefixes": prefixes_for(request["query"], given) if given else None}
     if request.get("substitutions"):
         options["substitutions"] = {ox.Variable(k): _term(v) for k, v in request["substitutions"].items()}
     if request.get("default_graph") is not None:
