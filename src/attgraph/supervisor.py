@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import importlib
 import os
 import signal
 import socket
@@ -195,15 +196,19 @@ def _describe(status: int) -> str:
 def serve(settings: Settings, host: str, port: int, processes: int, out: TextIO) -> int:
     """Open the data (only data that loaded completely), bind ``host:port`` and serve with ``processes``
     service processes until stopped."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from .store import open_for_serving
 
-    with ThreadPoolExecutor(1, thread_name_prefix="attgraph-open") as pool:  # the thread ends before any fork
-        opening = pool.submit(open_for_serving, settings)  # the engine loads without holding the GIL ...
-        from .web.app import create_app  # ... while the web application's modules are imported
-
-        graph, executor = opening.result()
+    # The web application's modules are imported on a thread while this one loads the store (the engine does
+    # not hold the GIL while it loads). The store is loaded here, not on the thread: memory a thread allocates
+    # lives in an arena of its own, and the allocator's bookkeeping in such an arena is written to by the
+    # next allocation after a fork, which copies most of the store's pages into every forked process.
+    importing = threading.Thread(target=importlib.import_module, args=("attgraph.web.app",), name="attgraph-import")
+    importing.start()
+    try:
+        graph, executor = open_for_serving(settings)
+    finally:
+        importing.join()  # the thread ends before any fork
+    from .web.app import create_app
     forks: ForkServer | None = None
     if executor is None:
         disk = graph.source if graph.source is not None and graph.source.is_dir() else None
@@ -212,7 +217,8 @@ def serve(settings: Settings, host: str, port: int, processes: int, out: TextIO)
     listener = listen(host, port)
     if forks is not None:
         forks.start()
-    where = f"the store at {settings.store_url}" if settings.store_url else f"{len(graph.store)} statements"
+    statements = app.state.context.statements
+    where = f"the store at {settings.store_url}" if settings.store_url else f"{statements} statements"
     shown = f"[{host}]" if ":" in host else host
     print(f"attgraph: serving {where} on http://{shown}:{port}/ with {processes} service "
           f"process{'es' if processes != 1 else ''}", file=out, flush=True)

@@ -66,7 +66,7 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor
 
     @app.get("/health", summary="Liveness, size and the state of the query workers")
     async def health() -> dict[str, object]:
-        return {"status": "ok", "triples": len(graph.store), "version": __version__,
+        return {"status": "ok", "triples": ctx.statements, "version": __version__,
                 "queries": ctx.gateway.status()}
 
     app.router.routes.extend(routes)

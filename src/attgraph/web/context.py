@@ -7,13 +7,12 @@ reach everything through :func:`context`.
 
 from __future__ import annotations
 
-import threading
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import anyio.to_thread
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
@@ -25,12 +24,15 @@ from ..forkserver import ForkServer
 from ..gateway import Gateway
 from ..graph import KnowledgeGraph, internal_query
 from ..namespaces import PREFIXES
-from ..results import Term
+from ..results import QueryResult, Term
 from ..settings import Settings
 from .description import Descriptions, describe_service
 from .render import Link, link, make_templates, render
 
 __all__ = ["Context", "Vocabulary", "context"]
+
+#: No row cap: the service's own whole-store queries.
+_WHOLE = 1 << 40
 
 
 @dataclass
@@ -64,10 +66,13 @@ class Context:
         self.settings = settings
         self.templates: Environment = make_templates()
         self.vocabulary = Vocabulary.from_graph(graph)
+        #: Statements held, counted once: counting walks the whole store, which also writes to its pages
+        #: (reference counts), and a forked process would then hold a copy of every page it wrote.
+        self.statements = len(graph.store)
         self.base_path = urlsplit(settings.public_url).path.rstrip("/")
         self._descriptions: Descriptions | None = None
         self._graph_sizes: dict[str, int] | None = None
-        self._once = threading.Lock()
+        self._once = asyncio.Lock()
         self._executor = executor
         self._forks = forks
         self._gateway: Gateway | None = None
@@ -96,32 +101,25 @@ class Context:
             raise AttgraphError("the query service is not running", code="not_running", status=503)
         return self._gateway
 
-    # -- computed on first use (they scan the whole store: not on the way to the first answer) ------
+    # -- computed on first use, by the query workers (they scan the whole store) -------------------
 
-    def _descriptions_now(self) -> Descriptions:
-        with self._once:
-            if self._descriptions is None:
-                self._descriptions = describe_service(self.graph, self.settings)
-            return self._descriptions
+    async def _internal_result(self, name: str, params: dict[str, str]) -> QueryResult:
+        return (await self.run_internal(name, params, max_rows=_WHOLE)).result
 
     async def descriptions(self) -> Descriptions:
-        """The service and dataset descriptions (computed once, on a thread, on first use)."""
-        if self._descriptions is not None:
+        """The service and dataset descriptions (computed once, on first use)."""
+        async with self._once:
+            if self._descriptions is None:
+                self._descriptions = await describe_service(self._internal_result, self.settings)
             return self._descriptions
-        return await anyio.to_thread.run_sync(self._descriptions_now)
-
-    def _graph_sizes_now(self) -> dict[str, int]:
-        with self._once:
-            if self._graph_sizes is None:
-                rows = self.graph.run(internal_query("graph_counts")).values()
-                self._graph_sizes = {row["graph"]: int(row["count"]) for row in rows}
-            return self._graph_sizes
 
     async def graph_sizes(self) -> dict[str, int]:
-        """Statements per named graph (computed once, on a thread, on first use)."""
-        if self._graph_sizes is not None:
+        """Statements per named graph (computed once, on first use)."""
+        async with self._once:
+            if self._graph_sizes is None:
+                rows = (await self._internal_result("graph_counts", {})).values()
+                self._graph_sizes = {row["graph"]: int(row["count"]) for row in rows}
             return self._graph_sizes
-        return await anyio.to_thread.run_sync(self._graph_sizes_now)
 
     # -- helpers for routes ----------------------------------------------------------------------
 

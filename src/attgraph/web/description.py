@@ -1,8 +1,8 @@
 """What the service says about itself: the SPARQL Service Description and the VoID/DCAT description of
 the dataset (``/.well-known/void``, also at ``/dataset``, the local path of the dataset's IRI).
 
-Both are computed once, when the application is created, from ``.rq`` files and
-:func:`attgraph.build.void_description`.
+Both are computed once, on first use, by the query workers, from the package's own ``.rq`` files (the same
+``void`` query ``attgraph build`` writes ``void.ttl`` with).
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ..build import DATASET_IRI, void_description
+from ..build import DATASET_IRI
 from ..formats import GRAPH_FORMATS
-from ..graph import KnowledgeGraph, internal_query
 from ..negotiation import choose
 from ..results import QueryResult
 from ..settings import Settings
@@ -32,13 +31,16 @@ class Descriptions:
     void: QueryResult
 
 
-def describe_service(graph: KnowledgeGraph, settings: Settings) -> Descriptions:
-    """Both descriptions, with the service's public URL."""
+async def describe_service(run: Callable[[str, dict[str, str]], Awaitable[QueryResult]], settings: Settings,
+                           ) -> Descriptions:
+    """Both descriptions, with the service's public URL; ``run`` evaluates one of the package's own queries
+    (through the query workers: the dataset description counts over the whole store)."""
     endpoint = settings.public_url.rstrip("/") + "/sparql"
     home = settings.public_url.rstrip("/") + "/"
-    service = graph.run(internal_query("service_description"), {"endpoint": endpoint, "dataset": DATASET_IRI})
-    reach = graph.run(internal_query("void_service"), {"dataset": DATASET_IRI, "endpoint": endpoint, "home": home})
-    return Descriptions(graph_result(service.triples()), graph_result(void_description(graph) + reach.triples()))
+    service = await run("service_description", {"endpoint": endpoint, "dataset": DATASET_IRI})
+    reach = await run("void_service", {"dataset": DATASET_IRI, "endpoint": endpoint, "home": home})
+    void = await run("void", {"dataset": DATASET_IRI})
+    return Descriptions(graph_result(service.triples()), graph_result(void.triples() + reach.triples()))
 
 
 def description_router(descriptions: Callable[[], Awaitable[Descriptions]]) -> APIRouter:

@@ -29,7 +29,7 @@ def pages_router(ctx: Context) -> APIRouter:
         rows = (await ctx.run_internal("home", {})).result.values()
         groups = [(en, zh, [ctx.link(r["item"], r["itemEn"], r["itemZh"]) for r in rows if r["kind"] == kind])
                   for kind, en, zh in _KINDS]
-        return ctx.page(request, "home.html", groups=groups, triples=len(ctx.graph.store),
+        return ctx.page(request, "home.html", groups=groups, triples=ctx.statements,
                         graphs=len(ctx.graph.graph_names()), queries=len(ctx.graph.catalog))
 
     @router.get("/static/{name}", include_in_schema=False)
