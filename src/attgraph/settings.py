@@ -45,7 +45,7 @@ class Settings:
     processes: int = field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
     #: ``ATTGRAPH_WORKERS``: query worker processes of each service process (forked, they share the store's
     #: memory; at most this many queries of one service process run at once).
-    workers: int = 4
+    workers: int = 6
     #: ``ATTGRAPH_MAX_PENDING``: queries that may wait for a free worker; beyond that the service answers 503.
     max_pending: int = 32
     #: ``ATTGRAPH_MAX_NESTING``: the deepest nesting of brackets (and runs of unary operators) in a query.
