@@ -55,6 +55,44 @@ def free_port() -> int:
         return port
 
 
+def children(pid: int) -> list[int]:
+    """The ids of the processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """Every descendant of ``pid`` with its name (``/proc/PID/comm``: ``attgraph-fork``, ``attgraph-http`` …)."""
+    found: dict[int, str] = {}
+    frontier = [pid]
+    while frontier:
+        for child in children(frontier.pop()):
+            try:
+                found[child] = Path(f"/proc/{child}/comm").read_text().strip()
+            except OSError:
+                continue
+            frontier.append(child)
+    return found
+
+
+def wait_for(condition: Callable[[], object], seconds: float = 30.0) -> None:
+    """Poll ``condition`` until it is true; fail after ``seconds``."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """The real service (``attgraph serve``, uvicorn) in a subprocess on loopback; yields its base URL."""

@@ -24,7 +24,7 @@ from attgraph.graph import KnowledgeGraph
 from attgraph.namespaces import graph_iri
 from attgraph.settings import PROJECT_ROOT, Settings
 
-from .conftest import FIXTURES, free_port
+from .conftest import FIXTURES, children, descendants, free_port
 
 LABELS = "SELECT ?article ?label WHERE { ?article a att:Article ; rdfs:label ?label } ORDER BY ?article ?label"
 EXPECTED = [
@@ -230,15 +230,15 @@ def test_serve_with_two_processes_shares_one_store(project: Path) -> None:
         deadline = time.monotonic() + 120
         while True:
             assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
-            tree = _tree(process.pid)
+            tree = descendants(process.pid)
             if sorted(tree.values()) == ["attgraph-fork", "attgraph-http", "attgraph-http", "attgraph-query",
                                          "attgraph-query"]:
                 break
             assert time.monotonic() < deadline, f"the process tree did not form within 120 s: {tree}"
             time.sleep(0.1)
         fork = next(pid for pid, name in tree.items() if name == "attgraph-fork")
-        assert sorted(tree[pid] for pid in _children(fork)) == ["attgraph-query", "attgraph-query"]
-        assert sorted(tree[pid] for pid in _children(process.pid)) == ["attgraph-fork", "attgraph-http",
+        assert sorted(tree[pid] for pid in children(fork)) == ["attgraph-query", "attgraph-query"]
+        assert sorted(tree[pid] for pid in children(process.pid)) == ["attgraph-fork", "attgraph-http",
                                                                        "attgraph-http"]
         for _ in range(20):
             response = httpx.get(f"{base}/sparql", params={"query": LABELS},
@@ -256,37 +256,3 @@ def test_serve_with_two_processes_shares_one_store(project: Path) -> None:
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode == 0
     assert [tree[pid] for pid in tree if Path(f"/proc/{pid}").exists()] == []  # nothing left, not even a zombie
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
-
-
-def _tree(pid: int) -> dict[int, str]:
-    """The descendants of ``pid`` with their names (``/proc/PID/comm``)."""
-    found: dict[int, str] = {}
-    frontier = [pid]
-    while frontier:
-        for child in _children(frontier.pop()):
-            try:
-                found[child] = Path(f"/proc/{child}/comm").read_text().strip()
-            except OSError:
-                continue
-            frontier.append(child)
-    return found
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found

@@ -145,21 +145,22 @@ def _quick(text: str, max_depth: int) -> Inspection | None:
     depth = deepest = run = 0
     unary = "!" in rest or "-" in rest or "+" in rest
     for char in _SPACE.sub("", _ATOM.sub("\x01", rest)) if unary else _NOT_BRACKETS.sub("", rest):
-        if char in _OPENERS:
-            depth += 1
-            run = 0
-        elif char in _CLOSERS:
-            depth = max(0, depth - 1)
-            run = 0
-        elif char in _UNARY:
-            run += 1
-        else:
-            run = 0
-        if depth + run > deepest:
-            deepest = depth + run
+        depth, run = _nesting(char, depth, run)
+        deepest = max(deepest, depth + run)
     if deepest > max_depth:
         return None
     return Inspection(form, (), (), deepest)
+
+
+def _nesting(char: str, depth: int, run: int) -> tuple[int, int]:
+    """The bracket depth and the run of unary operators after one single-character token."""
+    if char in _OPENERS:
+        return depth + 1, 0
+    if char in _CLOSERS:
+        return max(0, depth - 1), 0
+    if char in _UNARY:
+        return depth, run + 1
+    return depth, 0
 
 
 def _tokenized(text: str, max_depth: int, prefixes: Mapping[str, str] | None) -> Inspection:
@@ -172,19 +173,7 @@ def _tokenized(text: str, max_depth: int, prefixes: Mapping[str, str] | None) ->
     depth = deepest = run = 0
     stream = list(tokens(text))
     for index, (kind, value, start) in enumerate(stream):
-        if kind == "char":
-            if value in _OPENERS:
-                depth += 1
-                run = 0
-            elif value in _CLOSERS:
-                depth = max(0, depth - 1)
-                run = 0
-            elif value in _UNARY:
-                run += 1
-            else:
-                run = 0
-        else:
-            run = 0
+        depth, run = _nesting(value, depth, run) if kind == "char" else (depth, 0)
         if depth + run > deepest:
             deepest = depth + run
             if deepest > max_depth:

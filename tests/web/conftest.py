@@ -19,7 +19,7 @@ import pytest
 
 from attgraph.settings import PROJECT_ROOT
 
-from ..conftest import free_port
+from ..conftest import descendants, free_port
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -59,27 +59,7 @@ class Server:
     def descendants(self) -> dict[int, str]:
         """The server's descendant processes (fork server, service processes, query workers, validation jobs),
         each with its name (``/proc/PID/comm``)."""
-        parents: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-        found: dict[int, str] = {}
-        frontier = [self.pid]
-        while frontier:
-            parent = frontier.pop()
-            for pid, of in parents.items():
-                if of == parent and pid not in found:
-                    try:
-                        found[pid] = Path(f"/proc/{pid}/comm").read_text().strip()
-                    except OSError:
-                        continue
-                    frontier.append(pid)
-        return found
+        return descendants(self.pid)
 
     def workers(self) -> set[int]:
         """The ids of the server's query workers."""

@@ -16,6 +16,8 @@ from attgraph.executor import DatasetSpec, LocalExecutor, QueryRequest
 from attgraph.gateway import Gateway
 from attgraph.settings import PROJECT_ROOT, Settings
 
+from ..conftest import wait_for
+
 TREATY = "https://w3id.org/attgraph/graph/data/treaty.ttl"
 EXTRA = "https://w3id.org/attgraph/graph/data/extra.ttl"
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -43,13 +45,6 @@ def executor(store: ox.Store) -> Iterator[LocalExecutor]:
 
 def request(text: str, seconds: float = 5.0, rows: int = 100, **options: object) -> QueryRequest:
     return QueryRequest(text, time.monotonic() + seconds, rows, **options)  # type: ignore[arg-type]
-
-
-def wait_for(condition: object, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 def test_select_is_complete_sparql_json(executor: LocalExecutor) -> None:

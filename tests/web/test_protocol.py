@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -146,6 +147,14 @@ def test_row_cap_is_stated(server: Server) -> None:
     assert len(response.json()["results"]["bindings"]) == 50
     small = sparql(server, ARTICLE_9_ZH)
     assert (small.headers["x-max-rows"], small.headers["x-result-truncated"]) == ("50", "false")
+
+
+def test_answers_say_where_the_time_went(server: Server) -> None:
+    """``Server-Timing``: the engine's part (in the worker) within the whole query (from its check on)."""
+    timing = sparql(server, ARTICLE_9_ZH).headers["server-timing"]
+    found = re.fullmatch(r"engine;dur=(\d+\.\d\d), query;dur=(\d+\.\d\d)", timing)
+    assert found is not None, timing
+    assert 0 < float(found[1]) <= float(found[2])
 
 
 def test_service_description_names_the_public_url(server: Server) -> None:

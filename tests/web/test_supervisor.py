@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ..conftest import wait_for
 from .conftest import LIMITS, Server, make_fixture_project, start_server, stop_server
 
 
@@ -24,13 +24,6 @@ def _named(server: Server, name: str) -> set[int]:
     return {pid for pid, comm in server.descendants().items() if comm == name}
 
 
-def _wait(condition: object, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
-
-
 def test_the_tree_has_one_fork_server_a_service_process_and_its_workers(server: Server) -> None:
     assert sorted(server.descendants().values()) == ["attgraph-fork", "attgraph-http", "attgraph-query",
                                                      "attgraph-query"]
@@ -40,7 +33,7 @@ def test_a_service_process_that_dies_is_replaced(server: Server) -> None:
     (http,) = _named(server, "attgraph-http")
     workers = server.workers()
     os.kill(http, signal.SIGKILL)
-    _wait(lambda: len(_named(server, "attgraph-http") - {http}) == 1 and len(server.workers() - workers) == 2)
+    wait_for(lambda: len(_named(server, "attgraph-http") - {http}) == 1 and len(server.workers() - workers) == 2)
     assert [pid for pid in (http, *workers) if Path(f"/proc/{pid}").exists()] == []  # its workers went too
-    _wait(server.answers)
+    wait_for(server.answers)
     assert server.process.poll() is None
