@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -93,14 +94,35 @@ def wait_for(condition: Callable[[], object], seconds: float = 30.0) -> None:
         time.sleep(0.02)
 
 
+def wait_until_answers(process: subprocess.Popen[bytes], url: str, what: str, seconds: float = 60.0) -> None:
+    """Poll ``url`` until it answers 200; fail with the process's output if it exits, or after ``seconds``
+    (the process is then killed)."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            output = process.stdout.read().decode() if process.stdout else ""
+            raise RuntimeError(f"{what} exited with {process.returncode}: {output[-3000:]}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"{what} did not answer within {seconds:g} s")
+        time.sleep(0.1)
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """The real service (``attgraph serve``, uvicorn) in a subprocess on loopback; yields its base URL."""
     import subprocess
     import sys
-    import time
 
-    import httpx
 
     port = free_port()
     process = subprocess.Popen(
@@ -108,20 +130,8 @@ def live_server() -> Iterator[str]:
         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
     try:
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(f"attgraph serve exited with {process.returncode}: {output}")
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("attgraph serve did not answer within 60 s")
-            time.sleep(0.2)
+        wait_until_answers(process, f"{base}/health", "attgraph serve")
         yield base
     finally:
         process.terminate()

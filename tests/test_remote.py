@@ -39,7 +39,7 @@ from attgraph.remote import (
 from attgraph.settings import PROJECT_ROOT, Settings
 from attgraph.store import load_graph
 
-from .conftest import free_port
+from .conftest import free_port, wait_until_answers
 
 CATALOG = load_catalog(PROJECT_ROOT / "queries") if (PROJECT_ROOT / "queries").is_dir() else {}
 ARTICLE = PREFIXES["article"]
@@ -54,22 +54,6 @@ def _oxigraph_command() -> str:
     if command is None:
         pytest.fail("the `oxigraph` command is missing: install the test extras (pip install -e '.[test]')")
     return command
-
-
-def _wait(url: str, process: subprocess.Popen[bytes], what: str) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise RuntimeError(f"{what} exited with {process.returncode}: {output}")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not answer within 60 s")
-        time.sleep(0.1)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -89,7 +73,7 @@ def oxigraph() -> Iterator[str]:
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(f"{base}/query?query=ASK%7B%7D", process, "oxigraph serve")
+        wait_until_answers(process, f"{base}/query?query=ASK%7B%7D", "oxigraph serve")
         yield base
     finally:
         _stop(process)
@@ -333,7 +317,7 @@ def remote_service(pushed: str) -> Iterator[str]:
          pushed], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(f"{base}/health", process, "attgraph serve --store")
+        wait_until_answers(process, f"{base}/health", "attgraph serve --store")
         yield base
     finally:
         _stop(process)

@@ -84,7 +84,8 @@ class KnowledgeGraph:
         self.store = store if store is not None else _to_store(files)
         self._graphs = list(graphs) if graphs is not None else [item.graph_name for item in files]
         #: Where the store's statements can be read back without parsing Turtle (a prebuilt store's N-Quads
-        #: file or on-disk folder; set by :mod:`attgraph.store`), for worker processes to open.
+        #: file or on-disk folder; set by :mod:`attgraph.store`). Query workers open an on-disk folder
+        #: themselves; an in-memory store they share by being forked.
         self.source: Path | None = None
         self._search_index: SearchIndex | None = None
         self._search_lock = threading.Lock()

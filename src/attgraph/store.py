@@ -104,15 +104,16 @@ class StoreManifest:
 
 @dataclass(frozen=True)
 class Prebuilt:
-    """Where a prebuilt store lives and how to open it; small and picklable, so a worker process can open
-    its own copy (an in-memory store is read from the N-Quads; an on-disk one opened read-only, shared)."""
+    """Where a prebuilt store lives and how to open it (an in-memory store is read from the N-Quads; an
+    on-disk one opened read-only, and shared by every process that opens it)."""
 
     folder: Path
     manifest: StoreManifest
 
     @property
     def source(self) -> Path:
-        """What a worker process opens: the N-Quads file (in-memory kind) or the store folder (on disk)."""
+        """Where the statements are: the N-Quads file (in-memory kind) or the store folder (on disk, which each
+        query worker opens read-only for itself)."""
         return self.folder if self.manifest.kind == "disk" else self.folder / _NQUADS
 
     def open(self) -> ox.Store:

@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 
 from attgraph.settings import PROJECT_ROOT
 
-from ..conftest import descendants, free_port
+from ..conftest import descendants, free_port, wait_until_answers
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -86,20 +85,8 @@ def start_server(root: Path, env: dict[str, str]) -> Server:
         env={**os.environ, **env},
     )
     server = Server(f"http://127.0.0.1:{port}", process, root, env)
-    deadline = time.monotonic() + 90
-    while True:
-        if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise RuntimeError(f"attgraph serve exited with {process.returncode}: {output[-3000:]}")
-        try:
-            if httpx.get(f"{server.base}/health", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("attgraph serve did not answer within 90 s")
-        time.sleep(0.1)
+    wait_until_answers(process, f"{server.base}/health", "attgraph serve", seconds=90)
+    return server
 
 
 def stop_server(server: Server) -> None:
