@@ -1,48 +1,89 @@
-"""The service with its safety switched off, for comparison: ``uvicorn --factory bare:app``.
+"""The service with its safety switched off, to price the safety: ``python bench/bare.py DATA --port P``.
 
-One ``GET /sparql`` route that evaluates the query in the server process itself (in a thread), on the same
-prebuilt store, with none of the service's guards: no lexical check, no worker process, no deadline, no
-concurrency cap, no row cap. What the service's safety costs is the difference. Never deploy this.
+It serves ``GET /sparql?query=…`` over the same prebuilt store, with the same plumbing as ``attgraph serve``:
+the store loaded once and shared by forked uvicorn processes (as many as the service runs by default), one
+listening socket each on the same port (:func:`attgraph.supervisor.listen`), the service's query-string
+parser and the engine given only the prefixes the query names. What it leaves out is every safety rule: no
+lexical guard, no query worker (the query runs in the HTTP process itself, on its event loop), no deadline,
+no concurrency cap, no row cap, no memory cap. The difference in throughput is what the safety costs.
+Never deploy this.
 """
 
 from __future__ import annotations
 
-import io
+import argparse
 import os
+import signal
+import sys
 from pathlib import Path
+from typing import Any
 
-import anyio.to_thread
 import pyoxigraph as ox
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
+import uvicorn
 
-from attgraph.namespaces import PREFIXES
+from attgraph.namespaces import prefixes_for
 from attgraph.settings import Settings
 from attgraph.store import load_graph
+from attgraph.supervisor import listen
+from attgraph.web.bodies import parse_fields
+
+_JSON = b"application/sparql-results+json"
+_NTRIPLES = b"application/n-triples"
 
 
-def app() -> FastAPI:
-    """The bare application over the prebuilt store of ``BENCH_DATA``."""
-    graph, _ = load_graph(Settings(root=Path(os.environ["BENCH_DATA"])), rebuild=False)
-    store = graph.store
-    bare = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+def application(store: ox.Store) -> Any:
+    """The bare ASGI application over ``store``."""
 
-    def evaluate(text: str) -> tuple[bytes, str]:
-        result = store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
-        buffer = io.BytesIO()
-        if isinstance(result, ox.QueryTriples):
-            result.serialize(buffer, format=ox.RdfFormat.N_TRIPLES)
-            return buffer.getvalue(), "application/n-triples"
-        result.serialize(buffer, format=ox.QueryResultsFormat.JSON)
-        return buffer.getvalue(), "application/sparql-results+json"
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        text = parse_fields(scope["query_string"], "query string").get("query")
+        if scope["path"] == "/health" or not text:
+            body, media, status = b'{"status":"ok"}', b"application/json", 200
+        else:
+            try:
+                result = store.query(text, use_default_graph_as_union=True, prefixes=prefixes_for(text))
+                if isinstance(result, ox.QueryTriples):
+                    body, media = bytes(result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""), _NTRIPLES
+                else:
+                    body, media = bytes(result.serialize(format=ox.QueryResultsFormat.JSON) or b""), _JSON
+                status = 200
+            except (SyntaxError, OSError, ValueError) as error:
+                body, media, status = str(error).encode(), b"text/plain", 400
+        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", media)]})
+        await send({"type": "http.response.body", "body": body})
 
-    @bare.get("/sparql")
-    async def sparql(request: Request) -> Response:
-        body, media = await anyio.to_thread.run_sync(evaluate, request.query_params["query"])
-        return Response(body, media_type=media)
+    return app
 
-    @bare.get("/health")
-    async def health() -> dict[str, int]:
-        return {"triples": len(store)}
 
-    return bare
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("data", type=Path, help="a generated project with its prebuilt store")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--processes", type=int, default=Settings().processes)
+    args = parser.parse_args(argv)
+    graph, _ = load_graph(Settings(root=args.data), rebuild=False)
+    app = application(graph.store)
+    sockets = listen("127.0.0.1", args.port, args.processes)
+    children = []
+    for sock in sockets:
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")).run(
+                sockets=[sock])
+            os._exit(0)
+        children.append(pid)
+
+    def stop(number: int, frame: object) -> None:
+        for child in children:
+            os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    for child in children:
+        os.waitpid(child, 0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -333,15 +333,14 @@ def start_attgraph_remote(data: Path, mix: Mix, store: Server) -> HttpResult:
 
 
 def start_bare(data: Path, mix: Mix) -> HttpResult:
-    """The same store with every guard off (``bench/bare.py``), with as many uvicorn processes as ``attgraph
-    serve`` runs by default, so that the difference is the safety alone."""
+    """The same store, served the same way with every safety rule off (``bench/bare.py``), with as many
+    processes as ``attgraph serve`` runs by default, so that the difference is the safety alone."""
     from attgraph.settings import Settings
 
     port = _free_port()
     processes = Settings().processes
-    server = _spawn("bare", [PYTHON, "-m", "uvicorn", "--factory", "bare:app", "--port", str(port),
-                             "--workers", str(processes), "--no-access-log", "--log-level", "warning"], port,
-                    "/sparql", env={"BENCH_DATA": str(data)}, cwd=BENCH)
+    server = _spawn("bare", [PYTHON, str(BENCH / "bare.py"), str(data), "--port", str(port), "--processes",
+                             str(processes)], port, "/sparql")
     ready = _wait_ready(server, f"/sparql?query={quote(mix.lookups[0], safe='')}")
     _settle(server, mix)
     return HttpResult(f"safety off (bench/bare.py, {processes} processes)", server, cold_start_s=ready)

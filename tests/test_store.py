@@ -215,10 +215,26 @@ def test_build_command_writes_an_on_disk_store(tmp_path: Path) -> None:
     assert prebuilt.manifest.statements == len(prebuilt.open()) == dumped
 
 
+def _connections_held(port: int, pids: list[int]) -> dict[int, int]:
+    """How many established TCP connections to local ``port`` each of ``pids`` holds (read from /proc)."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":  # 01: established
+                inodes.add(fields[9])
+    held = {}
+    for pid in pids:
+        links = [os.readlink(entry) for entry in Path(f"/proc/{pid}/fd").iterdir()]
+        held[pid] = sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in inodes)
+    return held
+
+
 @pytest.mark.slow
 def test_serve_with_two_processes_shares_one_store(project: Path) -> None:
     """``serve --processes 2`` builds the stale store once and loads it once; the fork server gives each of
-    the two service processes its own query worker; SIGTERM stops the whole tree."""
+    the two service processes its own query worker; connections are spread over both processes; SIGTERM
+    stops the whole tree."""
     port = free_port()
     env = {**os.environ, "ATTGRAPH_WORKERS": "1"}
     process = subprocess.Popen([sys.executable, "-m", "attgraph.cli", "--root", str(project), "serve", "--port",
@@ -240,12 +256,20 @@ def test_serve_with_two_processes_shares_one_store(project: Path) -> None:
         assert sorted(tree[pid] for pid in children(fork)) == ["attgraph-query", "attgraph-query"]
         assert sorted(tree[pid] for pid in children(process.pid)) == ["attgraph-fork", "attgraph-http",
                                                                        "attgraph-http"]
-        for _ in range(20):
-            response = httpx.get(f"{base}/sparql", params={"query": LABELS},
-                                 headers={"accept": "application/sparql-results+json"})
-            assert response.status_code == 200
-            rows = [{k: v["value"] for k, v in b.items()} for b in response.json()["results"]["bindings"]]
-            assert rows == EXPECTED
+        clients = [httpx.Client(base_url=base, trust_env=False) for _ in range(32)]
+        try:
+            for client in clients:  # 32 connections, kept open
+                response = client.get("/sparql", params={"query": LABELS},
+                                      headers={"accept": "application/sparql-results+json"})
+                assert response.status_code == 200
+                rows = [{k: v["value"] for k, v in b.items()} for b in response.json()["results"]["bindings"]]
+                assert rows == EXPECTED
+            held = _connections_held(port, [pid for pid, name in tree.items() if name == "attgraph-http"])
+            assert sum(held.values()) == 32
+            assert min(held.values()) > 0, held  # each service process answers some of them
+        finally:
+            for client in clients:
+                client.close()
         assert json.loads((project / "dist" / "store" / "manifest.json").read_text(encoding="utf-8"))[
             "statements"] == 8
     finally:

@@ -6,7 +6,6 @@ writes an IRI string: it imports the namespaces and helpers from here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from rdflib import Namespace, URIRef
@@ -137,13 +136,30 @@ def graph_iri(relative_path: str) -> URIRef:
     return URIRef(f"{GRAPH}{relative_path}")
 
 
-_PREFIX_USE = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)?:")
+#: The characters of a prefix name (a little wider than SPARQL's PN_PREFIX, which only makes the set larger).
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
 def prefixes_for(text: str, prefixes: Mapping[str, str] = PREFIXES) -> dict[str, str]:
-    """The entries of ``prefixes`` whose names occur before a colon in ``text`` (every one the query could use,
-    maybe a few more). Handing the engine only these saves it about a microsecond per prefix on every query."""
-    return {name: prefixes[name] for name in set(_PREFIX_USE.findall(text)) if name in prefixes}
+    """The entries of ``prefixes`` whose names occur right before a colon in ``text`` (every one the query
+    could use, maybe a few more). Handing the engine only these saves it about a microsecond per prefix on
+    every query. Found by walking back from each colon: a regular expression that tries every position took
+    four times as long."""
+    found: dict[str, str] = {}
+    colon = text.find(":")
+    while colon != -1:
+        start = colon
+        while start and text[start - 1] in _NAME_CHARS:
+            start -= 1
+        name = text[start:colon]
+        if name in prefixes:
+            found[name] = prefixes[name]
+        elif "." in name or "-" in name:  # ``?o.rdf:type``, ``?a-xsd:integer(…)``: the name after the operator
+            for index, char in enumerate(name):
+                if char in ".-" and name[index + 1:] in prefixes:
+                    found[name[index + 1:]] = prefixes[name[index + 1:]]
+        colon = text.find(":", colon + 1)
+    return found
 
 
 def compact(iri: str) -> str:

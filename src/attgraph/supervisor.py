@@ -1,8 +1,9 @@
 """The process tree of ``attgraph serve``.
 
-One process (the supervisor) opens the data, builds the application, binds the listening socket, forks the
-fork server (:mod:`attgraph.forkserver`) and then forks the service processes, each a uvicorn server on
-the shared socket. Everything is loaded once, before any fork, so every process shares the same pages of
+One process (the supervisor) opens the data, builds the application, binds one listening socket per
+service process (all on the same port, see :func:`listen`), forks the fork server
+(:mod:`attgraph.forkserver`) and then forks the service processes, each a uvicorn server on its socket.
+Everything is loaded once, before any fork, so every process shares the same pages of
 the store: memory grows by a few megabytes per process, not by a copy of the data, and start-up does not
 parse anything twice. Each service process asks the fork server for its own query workers::
 
@@ -50,34 +51,63 @@ class _Stop(Exception):
     """Raised by the supervisor's signal handler to leave its wait."""
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on ``host:port``, inherited by the service processes."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except OSError as error:
-        raise AttgraphError(f"cannot listen on {host}:{port}: {error.strerror or error}", {"host": host},
-                            code="listen_failed") from None
-    family, kind, proto, _, address = infos[0]
+def _bind(family: int, kind: int, proto: int, address: Any, host: str, port: int, share: bool) -> socket.socket:
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if share:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind(address)
     except OSError as error:
         sock.close()
         raise AttgraphError(f"cannot listen on {host}:{port}: {error.strerror or error}",
                             {"host": host, "port": port}, code="listen_failed") from None
-    sock.listen(2048)
-    sock.set_inheritable(True)
     return sock
 
 
-class Supervisor:
-    """Forks ``processes`` service processes serving ``app`` on ``listener`` and keeps them running."""
+def listen(host: str, port: int, count: int = 1) -> list[socket.socket]:
+    """``count`` listening TCP sockets on ``host:port``, one for each service process.
 
-    def __init__(self, app: Any, listener: socket.socket, processes: int, forks: ForkServer | None,
+    With more than one, they share the port (``SO_REUSEPORT``) and the kernel spreads new connections over
+    them. One socket shared by every process would not: its first process to wake up accepts a burst of
+    connections in one go, and 16 clients connecting at once were seen to land 16 to 0 on one process, which
+    then did all the work. The port is first bound by a socket of its own, without sharing, so that a port
+    another server already uses is an error rather than a port silently shared with it."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as error:
+        raise AttgraphError(f"cannot listen on {host}:{port}: {error.strerror or error}", {"host": host},
+                            code="listen_failed") from None
+    family, kind, proto, _, address = infos[0]
+    probe = _bind(family, kind, proto, address, host, port, share=False)
+    if count > 1:
+        address = probe.getsockname()  # the port the system chose, when asked for port 0
+        probe.close()
+        sockets = []
+        try:
+            for _ in range(count):
+                sockets.append(_bind(family, kind, proto, address, host, port, share=True))
+        except BaseException:
+            for sock in sockets:
+                sock.close()
+            raise
+    else:
+        sockets = [probe]
+    for sock in sockets:
+        sock.listen(2048)
+        sock.set_inheritable(True)
+    return sockets
+
+
+class Supervisor:
+    """Forks ``processes`` service processes serving ``app`` and keeps them running; the one of index ``i``
+    accepts on ``listeners[i]`` (a process started again takes the same socket, and the connections waiting
+    on it)."""
+
+    def __init__(self, app: Any, listeners: list[socket.socket], processes: int, forks: ForkServer | None,
                  err: TextIO | None = None) -> None:
         self.app = app
-        self.listener = listener
+        self.listeners = listeners
         self.processes = max(1, processes)
         self.forks = forks
         self.err = err or sys.stderr
@@ -88,12 +118,12 @@ class Supervisor:
         if pid == 0:
             code = 1
             try:
-                code = self._child()
+                code = self._child(self.listeners[index % len(self.listeners)])
             finally:
                 os._exit(code)
         self.children[pid] = (index, time.monotonic())
 
-    def _child(self) -> int:
+    def _child(self, listener: socket.socket) -> int:
         """The life of one service process."""
         import uvicorn
 
@@ -103,7 +133,7 @@ class Supervisor:
         name_process("attgraph-http")
         server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="on", access_log=False,
                                                proxy_headers=False, timeout_graceful_shutdown=5))
-        server.run(sockets=[self.listener])
+        server.run(sockets=[listener])
         return 0 if server.started else 3
 
     def run(self) -> int:
@@ -148,7 +178,8 @@ class Supervisor:
             self._stop_children()
             if self.forks is not None:
                 self.forks.close()
-            self.listener.close()
+            for listener in self.listeners:
+                listener.close()
             _reap(time.monotonic() + 2.0)
         return code
 
@@ -214,7 +245,7 @@ def serve(settings: Settings, host: str, port: int, processes: int, out: TextIO)
         disk = graph.source if graph.source is not None and graph.source.is_dir() else None
         forks = ForkServer(None if disk else graph.store, disk=disk, memory_mb=settings.worker_memory_mb)
     app = create_app(graph, settings, executor, forks)
-    listener = listen(host, port)
+    listeners = listen(host, port, processes)
     if forks is not None:
         forks.start()
     statements = app.state.context.statements
@@ -222,4 +253,4 @@ def serve(settings: Settings, host: str, port: int, processes: int, out: TextIO)
     shown = f"[{host}]" if ":" in host else host
     print(f"attgraph: serving {where} on http://{shown}:{port}/ with {processes} service "
           f"process{'es' if processes != 1 else ''}", file=out, flush=True)
-    return Supervisor(app, listener, processes, forks).run()
+    return Supervisor(app, listeners, processes, forks).run()

@@ -14,6 +14,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
+from attgraph.web.middleware import CONTENT_SECURITY_POLICY
+
 from .conftest import PUBLIC_URL, Server
 
 ARTICLE_9_ZH = ("SELECT ?zh WHERE { article:9 att:heading ?zh FILTER(lang(?zh) = 'zh') }")
@@ -21,6 +23,9 @@ CONSTRUCT_9 = "CONSTRUCT { article:9 att:number ?n } WHERE { article:9 att:numbe
 TREATY = "https://w3id.org/attgraph/graph/data/treaty.ttl"
 PAGES = "https://w3id.org/attgraph/graph/data/pages.ttl"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+SECURITY = {"content-security-policy": [CONTENT_SECURITY_POLICY], "x-content-type-options": ["nosniff"],
+            "referrer-policy": ["no-referrer"], "x-frame-options": ["DENY"],
+            "cross-origin-opener-policy": ["same-origin"]}
 NAMED = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
@@ -147,6 +152,24 @@ def test_row_cap_is_stated(server: Server) -> None:
     assert len(response.json()["results"]["bindings"]) == 50
     small = sparql(server, ARTICLE_9_ZH)
     assert (small.headers["x-max-rows"], small.headers["x-result-truncated"]) == ("50", "false")
+
+
+@pytest.mark.parametrize("how", ["get", "form", "error", "description", "head"])
+def test_every_answer_of_the_endpoint_carries_the_security_headers(server: Server, how: str) -> None:
+    """``/sparql`` is answered ahead of the application's middleware; its answers carry the same headers."""
+    url = f"{server.base}/sparql"
+    if how == "get":
+        response = httpx.get(url, params={"query": ARTICLE_9_ZH})
+    elif how == "form":
+        response = httpx.post(url, data={"query": ARTICLE_9_ZH})
+    elif how == "error":
+        response = httpx.get(url, params={"query": "SELECT WHERE {"})
+    elif how == "description":
+        response = httpx.get(url, headers={"accept": "text/turtle"})
+    else:
+        response = httpx.head(url, params={"query": ARTICLE_9_ZH})
+    assert response.status_code == (400 if how == "error" else 200)
+    assert {name: response.headers.get_list(name) for name in SECURITY} == SECURITY
 
 
 def test_answers_say_where_the_time_went(server: Server) -> None:

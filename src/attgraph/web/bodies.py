@@ -8,7 +8,7 @@ error shape are ours.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 from fastapi import Request
 from starlette.datastructures import FormData
@@ -17,7 +17,7 @@ from starlette.types import Message, Receive
 from ..errors import PayloadTooLarge
 from .errors import BadRequest
 
-__all__ = ["Fields", "media_type", "parse_fields", "query_fields", "read_body", "read_multipart"]
+__all__ = ["Fields", "media_type", "parse_fields", "query_fields", "read_body", "read_multipart", "unquote_field"]
 
 _MAX_FIELDS = 200
 
@@ -50,16 +50,43 @@ def media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
+def unquote_field(text: str) -> str:
+    """A form-encoded name or value decoded: ``+`` is a space, ``%XX`` a byte, the bytes UTF-8 (else
+    ``UnicodeDecodeError``); a ``%`` not followed by two hex digits stays as it is.
+
+    The same as ``urllib.parse.unquote_plus(text, errors="strict")``, which a test checks, in a fraction of its
+    time: the escapes are decoded in C by the ``unicode_escape`` codec (every ``%`` made ``\\x``, every
+    backslash doubled first), where urllib decodes them one by one in Python (45 µs for a 1 kB query)."""
+    text = text.replace("+", " ")
+    if "%" not in text:
+        return text
+    escaped = text.encode("utf-8").replace(b"\\", b"\\\\").replace(b"%", b"\\x")
+    try:
+        decoded = escaped.decode("unicode_escape")
+    except UnicodeDecodeError:  # a "%" without two hex digits after it: leave those as they are
+        return unquote(text, errors="strict")
+    return decoded.encode("latin-1").decode("utf-8")
+
+
 def parse_fields(data: bytes, where: str) -> Fields:
-    """``application/x-www-form-urlencoded`` data as :class:`Fields`; invalid UTF-8 is a 400."""
+    """``application/x-www-form-urlencoded`` data as :class:`Fields` (as ``urllib.parse.parse_qsl`` with blank
+    values kept reads it); invalid UTF-8 is a 400, and so are more than ``_MAX_FIELDS`` fields."""
     try:
         text = data.decode("ascii") if data.isascii() else data.decode("utf-8")
-        items = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict",
-                          max_num_fields=_MAX_FIELDS)
     except UnicodeDecodeError:
         raise BadRequest(f"the {where} is not valid UTF-8", {"where": where}, code="bad_encoding") from None
-    except ValueError:
-        raise BadRequest(f"the {where} has more than {_MAX_FIELDS} fields", {"where": where}) from None
+    if not text:
+        return Fields(())
+    if text.count("&") + 1 > _MAX_FIELDS:
+        raise BadRequest(f"the {where} has more than {_MAX_FIELDS} fields", {"where": where})
+    items = []
+    try:
+        for field in text.split("&"):
+            if field:
+                name, _, value = field.partition("=")
+                items.append((unquote_field(name), unquote_field(value)))
+    except UnicodeDecodeError:
+        raise BadRequest(f"the {where} is not valid UTF-8", {"where": where}, code="bad_encoding") from None
     return Fields(tuple(items))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["CONTENT_SECURITY_POLICY", "HeadAsGet", "SecurityHeaders"]
+__all__ = ["CONTENT_SECURITY_POLICY", "HeadAsGet", "SecurityHeaders", "secured"]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -25,6 +25,18 @@ _HEADERS = [
 _NAMES = frozenset(name for name, _ in _HEADERS)
 
 
+def secured(send: Send) -> Send:
+    """``send``, adding :data:`_HEADERS` to the start of the response (replacing any set before)."""
+
+    async def with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _NAMES]
+            message["headers"] = headers + _HEADERS
+        await send(message)
+
+    return with_headers
+
+
 class SecurityHeaders:
     """ASGI middleware adding :data:`_HEADERS` to every HTTP response (replacing any set before)."""
 
@@ -35,14 +47,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _NAMES]
-                message["headers"] = headers + _HEADERS
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
+        await self.app(scope, receive, secured(send))
 
 
 class HeadAsGet:
