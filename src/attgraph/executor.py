@@ -159,20 +159,24 @@ class _Pool:
                 self.release(future.result())
             raise
 
-    def release(self, worker: _Worker) -> None:
-        """Give ``worker`` to the longest waiter, or keep it idle."""
+    def release(self, worker: _Worker, spare: Callable[[_Worker], bool] | None = None) -> bool:
+        """Give ``worker`` to the longest waiter, or keep it idle; with ``spare``, keep it only if no idle
+        worker is ``spare`` already (else return False: the caller lets it go)."""
         with self._lock:
             while self._waiters:
                 loop, future = self._waiters.popleft()
                 if not future.done():
                     break
             else:
+                if spare is not None and spare(worker) and any(spare(idle) for idle in self._idle):
+                    return False
                 self._idle.append(worker)
-                return
+                return True
         try:
             loop.call_soon_threadsafe(self._deliver, future, worker)
         except RuntimeError:  # that loop has closed
-            self.release(worker)
+            return self.release(worker, spare)
+        return True
 
     def _deliver(self, future: asyncio.Future[_Worker], worker: _Worker) -> None:
         if future.done():
@@ -256,9 +260,11 @@ class LocalExecutor:
 
     A worker shares the store's pages until its queries write to them (see :func:`attgraph.worker.serve`):
     a worker busy with scans soon holds its own copy of much of the store, and scans run faster on it than on
-    a fresh fork, which pays for every first write. So a worker that has made more than ``private_mb`` MiB
-    its own is kept while it is in use, and replaced by a fresh fork once it has been idle for
-    ``_IDLE_SECONDS``: memory returns to the shared minimum when the load goes.
+    a fresh fork, which pays for every first write. So one worker that has made more than ``private_mb`` MiB
+    its own ("grown") is kept for the next heavy query; a second grown worker coming back while one is idle
+    is replaced by a fresh fork at once (unless a query is waiting for it), and the one kept is replaced once
+    it has been idle for ``_IDLE_SECONDS``: under load, memory stays within one grown worker per pool plus
+    those busy; when the load goes, it returns to the shared minimum.
     """
 
     def __init__(self, store: ox.Store | None, *, workers: int, memory_mb: int, source: Path | None = None,
@@ -345,11 +351,19 @@ class LocalExecutor:
         now = time.monotonic()
         grown = self._pool.take(lambda w: w.private > limit and now - w.idle_since > _IDLE_SECONDS)
         for worker in grown:
-            worker.spawned.close()
-            with self._lock:
-                self._all.pop(worker.pid, None)
-                self.retired += 1
+            self._let_go(worker)
         return len(grown)
+
+    def _let_go(self, worker: _Worker) -> None:
+        """End an idle worker (closing its socket ends it) and count it as retired."""
+        worker.spawned.close()
+        with self._lock:
+            self._all.pop(worker.pid, None)
+            self.retired += 1
+
+    def _grown(self, worker: _Worker) -> bool:
+        """Whether ``worker`` has made more memory its own than ``private_mb`` allows."""
+        return 0 < self._private_mb * 1024 * 1024 < worker.private
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` (waiting briefly until it is gone) and ask for a fresh one."""
@@ -402,7 +416,10 @@ class LocalExecutor:
             timer.cancel()
         worker.private = int(reply.get("private", 0))
         worker.idle_since = time.monotonic()
-        self._pool.release(worker)
+        if not self._pool.release(worker, self._grown):  # another grown worker is idle already: one is enough
+            self._let_go(worker)
+            if not self._closed:
+                self._spawns.put(1)
         if not reply["ok"]:
             if reply["error"] == "syntax":
                 raise syntax_error(reply["message"])
@@ -458,6 +475,11 @@ class LocalExecutor:
             alive = len(self._all)
         return {"workers": self._size, "alive": alive, "idle": len(self._pool), "restarts": self.restarts,
                 "retired": self.retired, "network_isolated": self.isolated}
+
+    def private(self) -> dict[int, int]:
+        """The memory each live worker had made its own at its last reply (bytes), by process id."""
+        with self._lock:
+            return {pid: worker.private for pid, worker in self._all.items()}
 
     def pids(self) -> list[int]:
         """The process ids of the live workers."""

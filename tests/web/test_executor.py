@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyoxigraph as ox
 import pytest
 
 from attgraph.errors import QueryAborted, QuerySyntaxError, QueryTimeout, ServiceBusy
-from attgraph.executor import DatasetSpec, LocalExecutor, QueryRequest
+from attgraph.executor import Answer, DatasetSpec, LocalExecutor, QueryRequest, _Pool
 from attgraph.gateway import Gateway
 from attgraph.settings import PROJECT_ROOT, Settings
 
@@ -134,6 +136,40 @@ def test_a_grown_worker_is_replaced_once_idle(store: ox.Store) -> None:
         assert pool.status()["restarts"] == 0
     finally:
         pool.close()
+
+
+def test_a_second_grown_worker_is_replaced_at_once(store: ox.Store) -> None:
+    """Two scans at once grow two workers; when the second comes back while the first is idle it is replaced
+    right away (one grown worker is kept for the next heavy query), and the pool keeps its size."""
+    pool = LocalExecutor(store, workers=3, memory_mb=400, private_mb=1)
+    pool.start()
+    try:
+        scan = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?s ?q ?r }"
+
+        async def two() -> list[Answer]:
+            return list(await asyncio.gather(pool.evaluate(request(scan)), pool.evaluate(request(scan))))
+
+        first, second = asyncio.run(two())
+        assert first.result.values() == second.result.values()
+        grown = [pid for pid, private in pool.private().items() if private > 1024 * 1024]
+        assert len(grown) == 1  # not two, right after they return (not after two idle seconds)
+        wait_for(lambda: len(pool.pids()) == 3)
+        assert pool.status()["restarts"] == 0
+    finally:
+        pool.close()
+
+
+def test_the_pool_keeps_one_spare_grown_worker() -> None:
+    pool = _Pool()
+    small, big, other = (SimpleNamespace(private=size) for size in (0, 10, 20))
+
+    def grown(worker: SimpleNamespace) -> bool:
+        return bool(worker.private > 5)
+
+    assert pool.release(small, grown) and pool.release(big, grown)  # type: ignore[arg-type]
+    assert not pool.release(other, grown)  # type: ignore[arg-type]  # a grown one is idle already
+    assert pool.release(other)  # type: ignore[arg-type]  # without the rule, kept
+    assert len(pool) == 3
 
 
 def test_workers_die_with_the_pool(store: ox.Store) -> None:
