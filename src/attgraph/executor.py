@@ -273,7 +273,7 @@ class LocalExecutor:
         self._disk = source if source is not None and source.is_dir() else None
         self._size = max(1, workers)
         self._memory_mb = memory_mb
-        self._private_mb = private_mb
+        self._private_limit = private_mb * 1024 * 1024
         self._forks = forks
         self._own_forks = False
         self._client: ForkClient | None = None
@@ -345,11 +345,10 @@ class LocalExecutor:
     def _retire_grown(self) -> int:
         """Let go of the idle workers that have made more memory their own than allowed and have been idle
         for ``_IDLE_SECONDS`` (closing its socket ends a worker); how many fresh ones are needed."""
-        if self._private_mb <= 0 or self._closed:
+        if self._private_limit <= 0 or self._closed:
             return 0
-        limit = self._private_mb * 1024 * 1024
         now = time.monotonic()
-        grown = self._pool.take(lambda w: w.private > limit and now - w.idle_since > _IDLE_SECONDS)
+        grown = self._pool.take(lambda w: self._grown(w) and now - w.idle_since > _IDLE_SECONDS)
         for worker in grown:
             self._let_go(worker)
         return len(grown)
@@ -363,7 +362,7 @@ class LocalExecutor:
 
     def _grown(self, worker: _Worker) -> bool:
         """Whether ``worker`` has made more memory its own than ``private_mb`` allows."""
-        return 0 < self._private_mb * 1024 * 1024 < worker.private
+        return 0 < self._private_limit < worker.private
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` (waiting briefly until it is gone) and ask for a fresh one."""

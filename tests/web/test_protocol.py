@@ -38,15 +38,19 @@ def triples_in(path: Path) -> int:
     return len(Graph().parse(path))
 
 
-@pytest.mark.parametrize("how", ["get", "form", "direct"])
-def test_three_ways_to_ask(server: Server, how: str) -> None:
+def ask(server: Server, how: str, query: str) -> httpx.Response:
+    """``query`` sent to ``/sparql`` in one of the protocol's three ways: ``get``, ``form`` or ``direct``."""
     url = f"{server.base}/sparql"
     if how == "get":
-        response = httpx.get(url, params={"query": ARTICLE_9_ZH})
-    elif how == "form":
-        response = httpx.post(url, data={"query": ARTICLE_9_ZH})
-    else:
-        response = httpx.post(url, content=ARTICLE_9_ZH.encode(), headers={"content-type": "application/sparql-query"})
+        return httpx.get(url, params={"query": query})
+    if how == "form":
+        return httpx.post(url, data={"query": query})
+    return httpx.post(url, content=query.encode(), headers={"content-type": "application/sparql-query"})
+
+
+@pytest.mark.parametrize("how", ["get", "form", "direct"])
+def test_three_ways_to_ask(server: Server, how: str) -> None:
+    response = ask(server, how, ARTICLE_9_ZH)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/sparql-results+json"
     assert response.json() == {"head": {"vars": ["zh"]}, "results": {"bindings": [
@@ -157,17 +161,14 @@ def test_row_cap_is_stated(server: Server) -> None:
 @pytest.mark.parametrize("how", ["get", "form", "error", "description", "head"])
 def test_every_answer_of_the_endpoint_carries_the_security_headers(server: Server, how: str) -> None:
     """``/sparql`` is answered ahead of the application's middleware; its answers carry the same headers."""
-    url = f"{server.base}/sparql"
-    if how == "get":
-        response = httpx.get(url, params={"query": ARTICLE_9_ZH})
-    elif how == "form":
-        response = httpx.post(url, data={"query": ARTICLE_9_ZH})
+    if how in ("get", "form"):
+        response = ask(server, how, ARTICLE_9_ZH)
     elif how == "error":
-        response = httpx.get(url, params={"query": "SELECT WHERE {"})
+        response = ask(server, "get", "SELECT WHERE {")
     elif how == "description":
-        response = httpx.get(url, headers={"accept": "text/turtle"})
+        response = httpx.get(f"{server.base}/sparql", headers={"accept": "text/turtle"})
     else:
-        response = httpx.head(url, params={"query": ARTICLE_9_ZH})
+        response = httpx.head(f"{server.base}/sparql", params={"query": ARTICLE_9_ZH})
     assert response.status_code == (400 if how == "error" else 200)
     assert {name: response.headers.get_list(name) for name in SECURITY} == SECURITY
 
