@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from .errors import QueryAborted, QueryError, QuerySyntaxError, QueryTimeout
 from .forkserver import ForkClient, ForkServer, Spawned
+from .lookups import Lookups, lookup_end
 from .namespaces import PREFIXES
 from .results import QueryResult
 from .worker import HEADER, pack_frame
@@ -51,6 +52,10 @@ class DatasetSpec:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     from_query: bool = False
+
+
+#: The service's default dataset: the union of every graph.
+_UNION = DatasetSpec()
 
 
 @dataclass(frozen=True)
@@ -265,15 +270,21 @@ class LocalExecutor:
     is replaced by a fresh fork at once (unless a query is waiting for it), and the one kept is replaced once
     it has been idle for ``_IDLE_SECONDS``: under load, memory stays within one grown worker per pool plus
     those busy; when the load goes, it returns to the shared minimum.
+
+    With ``lookups_mb`` above 0 and the store in memory, single-resource lookups are answered in this process
+    instead (their cost is bounded by their shape, see :mod:`attgraph.lookups`) until they have made
+    ``lookups_mb`` MiB of the store's pages this process's own.
     """
 
     def __init__(self, store: ox.Store | None, *, workers: int, memory_mb: int, source: Path | None = None,
-                 forks: ForkServer | None = None, private_mb: int = 0) -> None:
+                 forks: ForkServer | None = None, private_mb: int = 0, lookups_mb: int = 0) -> None:
         self._store = store
         self._disk = source if source is not None and source.is_dir() else None
         self._size = max(1, workers)
         self._memory_mb = memory_mb
         self._private_limit = private_mb * 1024 * 1024
+        self._lookups = Lookups(store, lookups_mb) if store is not None and self._disk is None \
+            and lookups_mb > 0 else None
         self._forks = forks
         self._own_forks = False
         self._client: ForkClient | None = None
@@ -378,6 +389,10 @@ class LocalExecutor:
 
         One timer per query covers both the wait for a worker and the evaluation: at the deadline it cancels
         this task (cheaper than a timeout context per step, which showed in profiles)."""
+        if self._lookups is not None:
+            here = self.here(request)
+            if here is not None:
+                return here
         started = time.monotonic()
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
@@ -419,6 +434,10 @@ class LocalExecutor:
             self._let_go(worker)
             if not self._closed:
                 self._spawns.put(1)
+        return self._settle(reply, payload, started)
+
+    def _settle(self, reply: dict[str, Any], payload: bytes, started: float) -> Answer:
+        """The answer a worker's reply gives, or the error it reports, raised."""
         if not reply["ok"]:
             if reply["error"] == "syntax":
                 raise syntax_error(reply["message"])
@@ -430,10 +449,34 @@ class LocalExecutor:
         result = QueryResult(reply["kind"], tuple(reply["variables"]), payload)
         return Answer(result, bool(reply["truncated"]), time.monotonic() - started, float(reply.get("took", 0.0)))
 
+    @property
+    def lookups(self) -> Lookups | None:
+        """What answers lookups in this process (``None`` when every query goes to a worker)."""
+        return self._lookups
+
+    def here(self, request: QueryRequest, end: int | None = None) -> Answer | None:
+        """The answer to ``request`` computed in this process, if it is a single-resource lookup (see
+        :mod:`attgraph.lookups`) and lookups are still taken here; else ``None``. ``end`` is where
+        :func:`~attgraph.lookups.lookup_end` found the lookup's group to end, if the caller has asked it.
+
+        The row cap becomes part of the query (``LIMIT`` one past it), which bounds the work; errors are raised
+        as :meth:`evaluate` raises them."""
+        lookups = self._lookups
+        if lookups is None or not lookups.open or request.dataset != _UNION:
+            return None
+        if end is None:
+            bound = [name for name, term in request.substitutions.items() if isinstance(term, ox.NamedNode)]
+            end = lookup_end(request.text, bound)
+            if end is None:
+                return None
+        started = time.monotonic()
+        text = f"{request.text[:end]} LIMIT {request.max_rows + 1} {request.text[end:]}"
+        return self._settle(*lookups.answer(self._header(request, text)), started)
+
     @staticmethod
-    def _header(request: QueryRequest) -> dict[str, Any]:
+    def _header(request: QueryRequest, text: str | None = None) -> dict[str, Any]:
         header: dict[str, Any] = {
-            "query": request.text,
+            "query": request.text if text is None else text,
             "substitutions": {name: _term_json(term) for name, term in request.substitutions.items()},
             "default_graph": list(request.dataset.default_graphs)
             if request.dataset.default_graphs is not None else None,
@@ -469,11 +512,16 @@ class LocalExecutor:
 
     def status(self) -> dict[str, Any]:
         """Workers alive and idle, restarts (workers killed) and retirements (workers replaced after growing
-        past their private memory) since start, whether the workers have no network."""
+        past their private memory) since start, whether the workers have no network; with lookups answered in
+        this process, how many and the memory they made private (``lookups_here``)."""
         with self._lock:
             alive = len(self._all)
-        return {"workers": self._size, "alive": alive, "idle": len(self._pool), "restarts": self.restarts,
-                "retired": self.retired, "network_isolated": self.isolated}
+        status: dict[str, Any] = {"workers": self._size, "alive": alive, "idle": len(self._pool),
+                                  "restarts": self.restarts, "retired": self.retired,
+                                  "network_isolated": self.isolated}
+        if self._lookups is not None:
+            status["lookups_here"] = self._lookups.status()
+        return status
 
     def private(self) -> dict[int, int]:
         """The memory each live worker had made its own at its last reply (bytes), by process id."""

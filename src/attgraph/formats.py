@@ -36,6 +36,9 @@ class Format:
         """The canonical media type, as sent in ``Content-Type``."""
         return self.media_types[0]
 
+    def __hash__(self) -> int:  # formats are keys of the negotiation's cache: hash the name alone, not every field
+        return hash(self.name)
+
 
 #: SELECT and ASK results.
 RESULT_FORMATS: tuple[Format, ...] = (

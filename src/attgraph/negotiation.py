@@ -103,7 +103,6 @@ def choose_view(table: Sequence[Format], accept: str | None, requested: str | Se
     The page is chosen only when ``format=html`` or when ``Accept`` prefers HTML strictly over every other
     format (as browsers do); ``*/*`` and no ``Accept`` at all get the first format of ``table``.
     """
-    names = ", ".join((["html"] if html else []) + [f.name for f in table])
     asked = [requested] if isinstance(requested, str) else list(requested or [])
     asked = [a for a in asked if a.strip()]
     for value in asked:
@@ -113,6 +112,7 @@ def choose_view(table: Sequence[Format], accept: str | None, requested: str | Se
         if found is not None:
             return found
     if asked:
+        names = ", ".join((["html"] if html else []) + [f.name for f in table])
         raise FormatError(f"format {asked[0]!r} is not available here; use one of: {names}",
                           {"format": asked[0], "available": names.split(", ")})
     if not accept or not accept.strip():

@@ -22,6 +22,7 @@ _INT_VARIABLES = {
     "max_upload_triples": "ATTGRAPH_MAX_UPLOAD_TRIPLES",
     "worker_memory_mb": "ATTGRAPH_WORKER_MEMORY_MB",
     "worker_private_mb": "ATTGRAPH_WORKER_PRIVATE_MB",
+    "lookups_mb": "ATTGRAPH_LOOKUPS_MB",
     "remote_max_bytes": "ATTGRAPH_REMOTE_MAX_BYTES",
 }
 
@@ -60,6 +61,10 @@ class Settings:
     #: from; one whose queries have made more than this many MiB its own is replaced by a fresh fork after
     #: two seconds idle (0: never).
     worker_private_mb: int = 4
+    #: ``ATTGRAPH_LOOKUPS_MB``: single-resource lookups (one triple pattern with its subject fixed), whose cost
+    #: their shape bounds, are answered by the service process itself instead of a query worker, until they have
+    #: made this many MiB of the in-memory store's pages its own; then they go to the workers too (0: always).
+    lookups_mb: int = 32
     #: ``ATTGRAPH_VALIDATION_TIMEOUT``: seconds the validation of one upload may run.
     validation_timeout: float = 60.0
     #: ``ATTGRAPH_STORE_PATH``: keep the prebuilt store on disk in this folder (RocksDB, opened read-only)

@@ -212,3 +212,74 @@ def test_workers_have_no_network_where_the_kernel_allows(executor: LocalExecutor
         pytest.skip("this kernel does not let the workers leave the network")
     own = os.readlink("/proc/self/ns/net")
     assert [os.readlink(f"/proc/{pid}/ns/net") == own for pid in executor.pids()] == [False, False]
+
+
+ARTICLE_7 = "https://w3id.org/attgraph/id/article/7"
+#: Single-resource lookups in the forms clients send them.
+LOOKUPS = [
+    (f"SELECT ?p ?o WHERE {{ <{ARTICLE_7}> ?p ?o }}", {}),
+    (f"SELECT ?r ?p ?o WHERE {{ VALUES (?r) {{ (<{ARTICLE_7}>) }} ?r ?p ?o }}", {}),
+    ("SELECT ?r ?p ?o WHERE { ?r ?p ?o }", {"r": ox.NamedNode(ARTICLE_7)}),
+    (f'SELECT ?p WHERE {{ <{ARTICLE_7}> ?p "过境或转运"@zh }}', {}),
+    ("PREFIX att: <https://w3id.org/attgraph/ontology#>\n"
+     f"SELECT ?h WHERE {{ <{ARTICLE_7}> att:heading ?h }}", {}),
+    (f"ASK {{ <{ARTICLE_7}> a <https://w3id.org/attgraph/ontology#Article> }}", {}),
+    ("SELECT ?o WHERE { <https://w3id.org/attgraph/id/none> ?p ?o }", {}),
+]
+
+
+@pytest.fixture(scope="module")
+def inline(store: ox.Store) -> Iterator[LocalExecutor]:
+    """A pool that answers lookups in this process."""
+    running = LocalExecutor(store, workers=1, memory_mb=400, lookups_mb=64)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+@pytest.mark.parametrize(("text", "bound"), LOOKUPS)
+def test_a_lookup_answered_here_is_the_workers_answer(executor: LocalExecutor, inline: LocalExecutor, text: str,
+                                                      bound: dict[str, ox.NamedNode]) -> None:
+    assert executor.lookups is None and inline.lookups is not None
+    before = inline.lookups.answered
+    here = inline.run(request(text, substitutions=bound))
+    worked = executor.run(request(text, substitutions=bound))
+    assert (here.result, here.truncated) == (worked.result, worked.truncated)
+    assert inline.lookups.answered == before + 1
+
+
+def test_a_lookup_answered_here_keeps_the_row_cap(executor: LocalExecutor, inline: LocalExecutor) -> None:
+    text = "SELECT ?p ?o WHERE { <https://w3id.org/attgraph/id/treaty/ATT> ?p ?o }"
+    here = inline.run(request(text, rows=3))
+    assert (here.truncated, len(here.result.rows())) == (True, 3)
+    assert here.result == executor.run(request(text, rows=3)).result
+
+
+def test_other_queries_still_go_to_a_worker(inline: LocalExecutor) -> None:
+    assert inline.lookups is not None
+    before = inline.lookups.answered
+    inline.run(request(f"SELECT ?p WHERE {{ <{ARTICLE_7}> ?p ?o . ?o ?q ?z }}"))
+    inline.run(request(f"SELECT ?p ?o WHERE {{ <{ARTICLE_7}> ?p ?o }}", dataset=DatasetSpec((EXTRA,), ())))
+    assert inline.lookups.answered == before
+
+
+def test_a_bad_lookup_fails_as_in_a_worker(inline: LocalExecutor) -> None:
+    with pytest.raises(QuerySyntaxError) as caught:
+        inline.run(request("SELECT ?o WHERE { nope:x ?p ?o }"))
+    assert caught.value.message.startswith("the query does not parse: error at 1:")
+
+
+def test_lookups_go_to_the_workers_once_past_their_memory(store: ox.Store) -> None:
+    running = LocalExecutor(store, workers=1, memory_mb=400, lookups_mb=1)
+    running.start()
+    try:
+        assert running.lookups is not None
+        running.lookups.private = 1024 * 1024
+        answer = running.run(request(f"SELECT ?p ?o WHERE {{ <{ARTICLE_7}> ?p ?o }}"))
+        assert (len(answer.result.rows()), running.lookups.answered) == (12, 0)
+        assert running.status()["lookups_here"] == {"answered": 0, "private_bytes": 1048576,
+                                                    "limit_bytes": 1048576, "open": False}
+    finally:
+        running.close()

@@ -23,6 +23,7 @@ from .context import Context
 from .description import description_router
 from .editor import editor_router
 from .errors import install_handlers
+from .lookups import LookupLane
 from .middleware import HeadAsGet, SecurityHeaders
 from .openapi import install_openapi
 from .pages import pages_router
@@ -74,7 +75,7 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor
     app.state.context = ctx
     install_handlers(app)
     routes = sparql_routes(ctx)
-    app.sparql = SparqlFastPath(routes[0].endpoint)
+    app.sparql = SparqlFastPath(routes[0].endpoint, lane=LookupLane(ctx))
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
 

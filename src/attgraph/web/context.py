@@ -84,7 +84,8 @@ class Context:
         executor = self._executor or LocalExecutor(self.graph.store, workers=self.settings.workers,
                                                    memory_mb=self.settings.worker_memory_mb,
                                                    source=self.graph.source, forks=self._forks,
-                                                   private_mb=self.settings.worker_private_mb)
+                                                   private_mb=self.settings.worker_private_mb,
+                                                   lookups_mb=self.settings.lookups_mb)
         executor.start()
         self._gateway = Gateway(executor, self.settings, [str(g) for g in self.graph.graph_names()])
 

@@ -15,7 +15,7 @@ from ..executor import Answer
 from ..formats import Format
 from ..results import QueryResult
 
-__all__ = ["ROW_LIMIT_HEADER", "TRUNCATED_HEADER", "graph_result", "result_response", "serialize"]
+__all__ = ["ROW_LIMIT_HEADER", "TRUNCATED_HEADER", "graph_result", "result_headers", "result_response", "serialize"]
 
 ROW_LIMIT_HEADER = "X-Max-Rows"
 TRUNCATED_HEADER = "X-Result-Truncated"
@@ -44,12 +44,28 @@ def serialize(result: QueryResult, fmt: Format) -> bytes:
     return data
 
 
-def result_response(answer: Answer, fmt: Format, max_rows: int, vary: bool = True) -> Response:
-    """The response for a query answer in ``fmt``, with ``Server-Timing``: ``engine`` (evaluating and
-    serializing, in the worker) and ``query`` (from the check to the answer: waiting for a worker included)."""
+def result_headers(answer: Answer, fmt: Format, max_rows: int, length: int, vary: bool = True,
+                   ) -> list[tuple[bytes, bytes]]:
+    """The headers of the response carrying ``answer`` in ``fmt`` (``length`` bytes): the row cap, whether it
+    cut the result, ``Server-Timing`` with ``engine`` (evaluating and serializing) and ``query`` (from the check
+    to the answer: waiting for a worker included), ``Vary``, the length and the media type (text types in
+    UTF-8)."""
     timing = f"engine;dur={answer.engine * 1000:.2f}, " if answer.engine else ""
-    headers = {ROW_LIMIT_HEADER: str(max_rows), TRUNCATED_HEADER: "true" if answer.truncated else "false",
-               "Server-Timing": f"{timing}query;dur={answer.elapsed * 1000:.2f}"}
+    media = fmt.media_type
+    if media.startswith("text/"):
+        media += "; charset=utf-8"
+    headers = [(b"x-max-rows", str(max_rows).encode()),
+               (b"x-result-truncated", b"true" if answer.truncated else b"false"),
+               (b"server-timing", f"{timing}query;dur={answer.elapsed * 1000:.2f}".encode())]
     if vary:
-        headers["Vary"] = "Accept"
-    return Response(serialize(answer.result, fmt), media_type=fmt.media_type, headers=headers)
+        headers.append((b"vary", b"Accept"))
+    headers += [(b"content-length", str(length).encode()), (b"content-type", media.encode())]
+    return headers
+
+
+def result_response(answer: Answer, fmt: Format, max_rows: int, vary: bool = True) -> Response:
+    """The response for a query answer in ``fmt``, with the headers of :func:`result_headers`."""
+    body = serialize(answer.result, fmt)
+    response = Response(body)
+    response.raw_headers = result_headers(answer, fmt, max_rows, len(body), vary)
+    return response

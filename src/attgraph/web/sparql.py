@@ -25,6 +25,7 @@ from ..results import QueryResult
 from .bodies import Fields, media_type, parse_fields, query_fields, read_body
 from .context import Context
 from .errors import UnsupportedMediaType, crash_response, error_response
+from .lookups import LookupLane
 from .middleware import secured
 from .responses import result_response, serialize
 
@@ -131,18 +132,23 @@ class SparqlFastPath:
     The busiest route skips every layer it does not need (the framework's telemetry, body limit and error
     middleware, routing, the endpoint wrapper): it reads its own body within its own limit, handles errors
     exactly as the application's handlers do and adds the security headers itself. Any other method on the
-    path goes through the application (``HEAD`` is answered like ``GET``, the rest get 405).
+    path goes through the application (``HEAD`` is answered like ``GET``, the rest get 405). With a ``lane``,
+    a single-resource lookup by ``GET`` is answered by it first (:mod:`attgraph.web.lookups`).
     """
 
-    def __init__(self, endpoint: Callable[[Request], Awaitable[Response]], path: str = "/sparql") -> None:
+    def __init__(self, endpoint: Callable[[Request], Awaitable[Response]], path: str = "/sparql",
+                 lane: LookupLane | None = None) -> None:
         self.endpoint = endpoint
         self.path = path
+        self.lane = lane
 
     def takes(self, scope: Scope) -> bool:
         """Whether this request is one for :meth:`__call__`."""
         return scope["type"] == "http" and scope["path"] == self.path and scope["method"] in ("GET", "POST")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.lane is not None and await self.lane(scope, send):
+            return
         request = Request(scope, receive)
         try:
             response = await self.endpoint(request)

@@ -1,0 +1,90 @@
+"""Single-resource lookups sent by ``GET /sparql``, answered with as little machinery as the answer needs.
+
+The busiest request a service like this gets is "everything about one resource". When the query string holds
+only ``query`` (and perhaps ``format``) and the query has the lookup shape of :mod:`attgraph.lookups`, this
+lane answers it without building the framework's request and response objects: the query string is parsed,
+the format negotiated, the lookup answered in this process by the executor
+(:meth:`attgraph.executor.LocalExecutor.here`) and the response written with the same headers as
+:func:`~attgraph.web.responses.result_response` gives every query answer.
+
+What passes the lookup shape also passes the guard: the shape has no room for an update keyword, ``SERVICE``,
+``FROM`` or deep nesting. Anything the lane cannot answer whole (another parameter, a format that cannot be
+had, an error from the engine, lookups no longer taken here) it leaves to the endpoint, which answers it, or
+reports the error, as it does every request.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.types import Scope, Send
+
+from ..errors import AttgraphError
+from ..executor import QueryRequest
+from ..formats import RESULT_FORMATS
+from ..lookups import lookup_end
+from ..namespaces import PREFIXES
+from ..negotiation import choose
+from .bodies import parse_fields
+from .context import Context
+from .middleware import SECURITY_HEADERS
+from .responses import result_headers, serialize
+
+__all__ = ["LookupLane"]
+
+_ALLOWED = frozenset({"query", "format"})
+
+
+class LookupLane:
+    """Answers ``GET /sparql`` lookups for ``ctx``; :meth:`__call__` says whether it did. Its responses carry
+    the security headers of :mod:`attgraph.web.middleware` like every other."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def _here(self) -> Any:
+        """The executor's :meth:`~attgraph.executor.LocalExecutor.here`, or ``None`` (a remote executor, or
+        the service not started)."""
+        try:
+            gateway = self.ctx.gateway
+        except AttgraphError:
+            return None
+        return getattr(gateway.executor, "here", None)
+
+    async def __call__(self, scope: Scope, send: Send) -> bool:
+        if scope["method"] != "GET":
+            return False
+        here = self._here()
+        if here is None:
+            return False
+        try:
+            fields = parse_fields(scope["query_string"], "query string")
+        except AttgraphError:
+            return False
+        names = fields.names()
+        if "query" not in names or not names <= _ALLOWED:
+            return False
+        queries = fields.getlist("query")
+        settings = self.ctx.settings
+        if len(queries) != 1 or len(queries[0].encode("utf-8", errors="surrogatepass")) > settings.max_query_bytes:
+            return False
+        text = queries[0]
+        end = lookup_end(text)
+        if end is None:
+            return False
+        accept = next((value.decode("latin-1") for key, value in scope["headers"] if key == b"accept"), None)
+        try:
+            fmt = choose(RESULT_FORMATS, accept, fields.getlist("format"))
+            request = QueryRequest(text=text, deadline=time.monotonic() + settings.query_timeout,
+                                   max_rows=settings.max_rows, prefixes=PREFIXES, timeout=settings.query_timeout)
+            answer = here(request, end)
+            if answer is None:
+                return False
+            body = serialize(answer.result, fmt)
+        except AttgraphError:
+            return False
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": result_headers(answer, fmt, settings.max_rows, len(body)) + SECURITY_HEADERS})
+        await send({"type": "http.response.body", "body": body})
+        return True
