@@ -3,9 +3,11 @@
 It serves ``GET /sparql?query=…`` over the same prebuilt store, with the same plumbing as ``attgraph serve``:
 the store loaded once and shared by forked uvicorn processes (as many as the service runs by default), one
 listening socket each on the same port (:func:`attgraph.supervisor.listen`), the service's query-string
-parser and the engine given only the prefixes the query names. What it leaves out is every safety rule: no
-lexical guard, no query worker (the query runs in the HTTP process itself, on its event loop), no deadline,
-no concurrency cap, no row cap, no memory cap. The difference in throughput is what the safety costs.
+parser, the engine given only the prefixes the query names, and the service's response headers (security
+headers, ``Vary``, ``Server-Timing``, ``Content-Length``) but for those of the row cap. What it leaves out is
+every safety rule: no lexical guard, no query worker (the query runs in the HTTP process itself, on its
+event loop), no deadline, no concurrency cap, no row cap, no memory cap, no test of which queries are
+bounded. The difference in throughput is what the safety costs.
 Never deploy this.
 """
 
@@ -15,6 +17,7 @@ import argparse
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,7 @@ from attgraph.settings import Settings
 from attgraph.store import load_graph
 from attgraph.supervisor import listen
 from attgraph.web.bodies import parse_fields
+from attgraph.web.middleware import SECURITY_HEADERS
 
 _JSON = b"application/sparql-results+json"
 _NTRIPLES = b"application/n-triples"
@@ -42,6 +46,7 @@ def application(store: ox.Store) -> Any:
             body, media, status = b'{"status":"ok"}', b"application/json", 200
         else:
             try:
+                began = time.perf_counter()
                 result = store.query(text, use_default_graph_as_union=True, prefixes=prefixes_for(text))
                 if isinstance(result, ox.QueryTriples):
                     body, media = bytes(result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""), _NTRIPLES
@@ -50,7 +55,10 @@ def application(store: ox.Store) -> Any:
                 status = 200
             except (SyntaxError, OSError, ValueError) as error:
                 body, media, status = str(error).encode(), b"text/plain", 400
-        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", media)]})
+        timing = f"engine;dur={(time.perf_counter() - began) * 1000:.2f}".encode() if status == 200 else b"0"
+        headers = [(b"server-timing", timing), (b"vary", b"Accept"), (b"content-length", str(len(body)).encode()),
+                   (b"content-type", media), *SECURITY_HEADERS]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
     return app

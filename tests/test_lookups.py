@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from attgraph.guard import inspect
-from attgraph.lookups import Lookups, lookup_end
+from attgraph.lookups import DEEPEST, Lookups, lookup_end
 
 S = "<https://w3id.org/attgraph/id/article/7>"
 HEAD = "PREFIX att: <https://w3id.org/attgraph/ontology#>\n"
@@ -84,7 +84,8 @@ def test_every_lookup_passes_the_guard_shallow_and_without_a_dataset(text: str, 
                                                                       rest: str) -> None:
     """What the web's lookup lane answers never meets the guard: the shape must leave it nothing to refuse."""
     inspection = inspect(text, max_bytes=32 * 1024, max_depth=100)
-    assert (inspection.form in ("select", "ask"), inspection.has_dataset, inspection.depth <= 3) == (True, False, True)
+    assert (inspection.form in ("select", "ask"), inspection.has_dataset, inspection.depth <= DEEPEST) == \
+        (True, False, True)
 
 
 @pytest.mark.parametrize(("text", "bound", "rest"), ACCEPTED)

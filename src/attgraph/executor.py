@@ -454,29 +454,34 @@ class LocalExecutor:
         """What answers lookups in this process (``None`` when every query goes to a worker)."""
         return self._lookups
 
-    def here(self, request: QueryRequest, end: int | None = None) -> Answer | None:
+    def here(self, request: QueryRequest) -> Answer | None:
         """The answer to ``request`` computed in this process, if it is a single-resource lookup (see
-        :mod:`attgraph.lookups`) and lookups are still taken here; else ``None``. ``end`` is where
-        :func:`~attgraph.lookups.lookup_end` found the lookup's group to end, if the caller has asked it.
-
-        The row cap becomes part of the query (``LIMIT`` one past it), which bounds the work; errors are raised
-        as :meth:`evaluate` raises them."""
-        lookups = self._lookups
-        if lookups is None or not lookups.open or request.dataset != _UNION:
+        :mod:`attgraph.lookups`) over the default dataset and lookups are still taken here; else ``None``."""
+        if self._lookups is None or not self._lookups.open or request.dataset != _UNION:
             return None
+        bound = [name for name, term in request.substitutions.items() if isinstance(term, ox.NamedNode)]
+        end = lookup_end(request.text, bound)
         if end is None:
-            bound = [name for name, term in request.substitutions.items() if isinstance(term, ox.NamedNode)]
-            end = lookup_end(request.text, bound)
-            if end is None:
-                return None
+            return None
+        return self.lookup(request.text, end, request.max_rows, request.substitutions, request.prefixes)
+
+    def lookup(self, text: str, end: int, max_rows: int,
+               substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+               prefixes: Mapping[str, str] = PREFIXES) -> Answer | None:
+        """The answer to the lookup ``text`` (:func:`~attgraph.lookups.lookup_end` found its group to end at
+        ``end``) computed in this process, or ``None`` if lookups are not taken here (any more). The row cap
+        becomes part of the query (``LIMIT`` one past it), which bounds the work; errors are raised as
+        :meth:`evaluate` raises them."""
+        lookups = self._lookups
+        if lookups is None or not lookups.open:
+            return None
         started = time.monotonic()
-        text = f"{request.text[:end]} LIMIT {request.max_rows + 1} {request.text[end:]}"
-        return self._settle(*lookups.answer(self._header(request, text)), started)
+        return self._settle(*lookups.answer(text, end, max_rows, substitutions, prefixes), started)
 
     @staticmethod
-    def _header(request: QueryRequest, text: str | None = None) -> dict[str, Any]:
+    def _header(request: QueryRequest) -> dict[str, Any]:
         header: dict[str, Any] = {
-            "query": request.text if text is None else text,
+            "query": request.text,
             "substitutions": {name: _term_json(term) for name, term in request.substitutions.items()},
             "default_graph": list(request.dataset.default_graphs)
             if request.dataset.default_graphs is not None else None,

@@ -23,7 +23,7 @@ from urllib.parse import urljoin
 
 from .errors import QueryRefused
 
-__all__ = ["PATTERNS", "UPDATE_KEYWORDS", "Inspection", "Token", "inspect", "tokens"]
+__all__ = ["UPDATE_KEYWORDS", "Inspection", "Token", "inspect", "tokens"]
 
 #: Keywords that only occur in SPARQL Update.
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
@@ -51,8 +51,6 @@ _KINDS = (
     ("op", r"\^\^|\|\||&&|!=|<=|>="),
     ("char", r"."),
 )
-#: The regular expression of each kind of token, by kind.
-PATTERNS = dict(_KINDS)
 _TOKEN = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _KINDS), re.DOTALL)
 _OPAQUE = re.compile("|".join(p for k, p in _KINDS if k in ("comment", "string", "iri")), re.DOTALL)
 _ATOM = re.compile("|".join(p for k, p in _KINDS if k in ("var", "bnode", "lang", "pname", "word", "number", "op")))

@@ -2,7 +2,7 @@
 
 Every other query runs in a worker process, because the engine cannot be stopped from outside and a query
 may take any time or memory. A lookup of one resource cannot: its shape bounds its cost. :func:`lookup_end`
-recognises that shape with one regular expression made of the guard's token patterns:
+recognises that shape with one regular expression:
 
 * an optional prologue (``PREFIX``, ``BASE``), then ``SELECT`` with variables or ``*`` (no ``DISTINCT``,
   no expressions), or ``ASK``;
@@ -31,29 +31,43 @@ from __future__ import annotations
 import re
 import resource
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import pyoxigraph as ox
 
-from .guard import PATTERNS
-from .worker import answer
+from .namespaces import PREFIXES, prefixes_for
+from .worker import evaluate
 
-__all__ = ["Lookups", "lookup_end"]
+__all__ = ["DEEPEST", "Lookups", "lookup_end"]
 
 #: Longer texts are never lookups worth the matching.
 _MAX_CHARS = 4096
+#: The deepest nesting of brackets a lookup can have: its group, a ``VALUES`` block, a parenthesised value.
+DEEPEST = 3
+
+
+#: The tokens a lookup is made of, as regular expressions. There is no backslash in a lookup, so no escape
+#: branch is needed: each token is one run of one character class, which the matcher runs fastest. A prefixed
+#: name is taken loosely (any run of name characters, dots and ``%``): the engine refuses what is not a name,
+#: and no character that gives a query its structure can be part of one.
+_IRI = r'<[^<>"{}|^`\\\x00-\x20]*+>'
+_PNAME = r"(?:[^\W\d_][\w.-]*+)?:[\w.:%-]*+"
+_VAR = r"[?$]\w++"
+_STRING = r""""[^"\\\n\r]*+"|'[^'\\\n\r]*+'"""
+_LANG = r"@[A-Za-z]++(?:-[A-Za-z0-9]++)*+"
+_NUMBER = r"(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][+-]?\d++)?"
 
 
 def _shape() -> re.Pattern[str]:
-    """The lookup's shape as one regular expression over the query text, built from the guard's tokens.
+    """The lookup's shape as one regular expression over the query text.
 
     Between tokens: spaces and comments. Keywords are matched without regard to case and must not run on into
     a name. The named groups are the subject ``s``, predicate ``p`` and object ``o``, the variables given a
     value by ``VALUES`` (``v1`` before the pattern, ``v2`` after it inside the group, ``v3`` after the group)
     and the group's closing brace ``end``."""
     gap = r"(?:\s++|#[^\n\r]*+)*+"
-    iri, pname, var = (f"(?>{PATTERNS[kind]})" for kind in ("iri", "pname", "var"))
+    iri, pname, var = _IRI, _PNAME, _VAR
     term = f"(?:{iri}|{pname})"
 
     def keyword(word: str) -> str:
@@ -64,8 +78,8 @@ def _shape() -> re.Pattern[str]:
         wrapped = f"\\({gap}(?P<{group}w>{var}){gap}\\){gap}\\{{{gap}\\({gap}{term}{gap}\\){gap}\\}}"
         return f"{keyword('VALUES')}{gap}(?:{single}|{wrapped}){gap}"
 
-    literal = f"(?>{PATTERNS['string']})(?:{gap}(?:{PATTERNS['lang']}|\\^\\^{gap}{term}))?"
-    obj = f"{iri}|{pname}|{var}|{literal}|(?>{PATTERNS['number']})(?![\\w:])|{keyword('true')}|{keyword('false')}"
+    literal = f"(?:{_STRING})(?:{gap}(?:{_LANG}|\\^\\^{gap}{term}))?"
+    obj = f"{iri}|{pname}|{var}|{literal}|{_NUMBER}(?![\\w:])|{keyword('true')}|{keyword('false')}"
     prologue = f"(?:{gap}(?:{keyword('PREFIX')}{gap}{pname}{gap}{iri}|{keyword('BASE')}{gap}{iri}))*"
     form = f"{keyword('SELECT')}{gap}(?:\\*|(?:{var}{gap})++)|{keyword('ASK')}"
     head = f"{gap}(?:{form}){gap}(?:{keyword('WHERE')}{gap})?"
@@ -108,7 +122,7 @@ def lookup_end(text: str, bound: Collection[str] = ()) -> int | None:
 
 
 def _faults() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    return resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
 
 
 class Lookups:
@@ -127,11 +141,19 @@ class Lookups:
         """Whether lookups are still answered here."""
         return self.private < self._limit
 
-    def answer(self, header: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-        """Evaluate a worker request ``header`` (see :mod:`attgraph.worker`) here; the reply and its payload."""
+    def answer(self, text: str, end: int, max_rows: int,
+               substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+               prefixes: Mapping[str, str] = PREFIXES) -> tuple[dict[str, Any], bytes]:
+        """Evaluate the lookup ``text`` (its group ending at ``end``) here, with ``LIMIT`` one past
+        ``max_rows`` after the group: the reply and its payload, as a worker gives them."""
+        capped = f"{text[:end]} LIMIT {max_rows + 1} {text[end:]}"
+        options: dict[str, Any] = {"prefixes": prefixes_for(capped, prefixes) if prefixes else None,
+                                   "use_default_graph_as_union": True}
+        if substitutions:
+            options["substitutions"] = {ox.Variable(name): term for name, term in substitutions.items()}
         faults = _faults()
         began = time.perf_counter()
-        reply, payload = answer(self._store, header)
+        reply, payload = evaluate(self._store, capped, options, max_rows, bounded=True)
         reply["took"] = time.perf_counter() - began
         self.private += (_faults() - faults) * self._page
         self.answered += 1

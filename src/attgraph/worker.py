@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from .namespaces import PREFIXES, XSD, prefixes_for
 
-__all__ = ["HEADER", "answer", "isolate", "name_process", "pack_frame", "serve"]
+__all__ = ["HEADER", "answer", "evaluate", "isolate", "name_process", "pack_frame", "serve"]
 
 HEADER = struct.Struct(">II")
 _CLONE_NEWUSER = 0x10000000
@@ -178,21 +178,24 @@ def _options(request: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-def _select(store: ox.Store, request: dict[str, Any], options: dict[str, Any], result: ox.QuerySolutions,
-            cap: int) -> tuple[dict[str, Any], bytes]:
+def _select(store: ox.Store, text: str, options: dict[str, Any], result: ox.QuerySolutions, cap: int,
+            bounded: bool) -> tuple[dict[str, Any], bytes]:
     """A SELECT result as SPARQL-JSON, at most ``cap`` rows.
 
-    The engine serializes the whole result into a buffer with a budget. A payload shorter than ``3 × cap``
-    bytes cannot hold more rows than the cap, nor can one whose :func:`_most_rows` is within it; any other is
-    parsed to count its rows (and cut if needed).
-    A result that outgrows the budget is evaluated again and read row by row, stopping after the cap."""
+    The engine serializes the whole result into a buffer with a budget (or, when the query itself is
+    ``bounded``, straight into bytes). A payload shorter than ``3 × cap`` bytes cannot hold more rows than the
+    cap, nor can one whose :func:`_most_rows` is within it; any other is parsed to count its rows (and cut if
+    needed). A result that outgrows the budget is evaluated again and read row by row, stopping after the cap."""
     names = [v.value for v in result.variables]
-    sink = _Buffer(max(1 << 20, cap * _BUDGET_PER_ROW))
-    try:
-        result.serialize(cast(IO[bytes], sink), format=ox.QueryResultsFormat.JSON)
-    except _Overflow:
-        return _select_rows(store.query(request["query"], **options), names, cap)  # type: ignore[arg-type]
-    payload = sink.value()
+    if bounded:
+        payload = bytes(result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
+    else:
+        sink = _Buffer(max(1 << 20, cap * _BUDGET_PER_ROW))
+        try:
+            result.serialize(cast(IO[bytes], sink), format=ox.QueryResultsFormat.JSON)
+        except _Overflow:
+            return _select_rows(store.query(text, **options), names, cap)  # type: ignore[arg-type]
+        payload = sink.value()
     truncated = False
     if len(payload) > _MIN_ROW_BYTES * cap and _most_rows(payload) > cap:
         parsed = json.loads(payload)
@@ -249,15 +252,21 @@ def _graph(result: ox.QueryTriples, cap: int) -> tuple[dict[str, Any], bytes]:
 
 def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """Evaluate one request on ``store``: the reply header and its payload."""
-    options = _options(request)
-    cap = int(request["max_rows"])
+    return evaluate(store, request["query"], _options(request), int(request["max_rows"]))
+
+
+def evaluate(store: ox.Store, text: str, options: dict[str, Any], cap: int, bounded: bool = False,
+             ) -> tuple[dict[str, Any], bytes]:
+    """Evaluate ``text`` with the engine's ``options``, at most ``cap`` rows or triples: the reply header and
+    its payload. ``bounded`` says the query's own ``LIMIT`` already bounds its result (see
+    :mod:`attgraph.lookups`), so it needs no serialization budget."""
     try:
-        result = store.query(request["query"], **options)
+        result = store.query(text, **options)
         if isinstance(result, ox.QueryBoolean):
             payload = b'{"head":{},"boolean":true}' if result else b'{"head":{},"boolean":false}'
             return {"ok": True, "kind": "ask", "variables": [], "truncated": False}, payload
         if isinstance(result, ox.QuerySolutions):
-            return _select(store, request, options, result, cap)
+            return _select(store, text, options, result, cap, bounded)
         return _graph(result, cap)
     except SyntaxError as error:
         return {"ok": False, "error": "syntax", "message": str(error)}, b""

@@ -4,27 +4,26 @@ The busiest request a service like this gets is "everything about one resource".
 only ``query`` (and perhaps ``format``) and the query has the lookup shape of :mod:`attgraph.lookups`, this
 lane answers it without building the framework's request and response objects: the query string is parsed,
 the format negotiated, the lookup answered in this process by the executor
-(:meth:`attgraph.executor.LocalExecutor.here`) and the response written with the same headers as
+(:meth:`attgraph.executor.LocalExecutor.lookup`) and the response written with the same headers as
 :func:`~attgraph.web.responses.result_response` gives every query answer.
 
-What passes the lookup shape also passes the guard: the shape has no room for an update keyword, ``SERVICE``,
-``FROM`` or deep nesting. Anything the lane cannot answer whole (another parameter, a format that cannot be
-had, an error from the engine, lookups no longer taken here) it leaves to the endpoint, which answers it, or
-reports the error, as it does every request.
+What passes the lookup shape also passes the guard: the shape has no room for an update keyword, ``SERVICE``
+or ``FROM``, and nests at most :data:`~attgraph.lookups.DEEPEST` deep (the lane steps aside when the nesting
+limit is lower, and checks the size limit itself). Anything the lane cannot answer whole (another
+parameter, a format that cannot be had, an error from the engine, lookups no longer taken here) it leaves to
+the endpoint, which answers it, or reports the error, as it does every request.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from starlette.types import Scope, Send
 
 from ..errors import AttgraphError
-from ..executor import QueryRequest
+from ..executor import LocalExecutor
 from ..formats import RESULT_FORMATS
-from ..lookups import lookup_end
-from ..namespaces import PREFIXES
+from ..lookups import DEEPEST, lookup_end
 from ..negotiation import choose
 from .bodies import parse_fields
 from .context import Context
@@ -43,20 +42,22 @@ class LookupLane:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def _here(self) -> Any:
-        """The executor's :meth:`~attgraph.executor.LocalExecutor.here`, or ``None`` (a remote executor, or
-        the service not started)."""
+    def _lookup(self) -> Any:
+        """The executor's :meth:`~attgraph.executor.LocalExecutor.lookup` if it takes lookups now, else
+        ``None`` (a remote executor, lookups no longer taken here, the service not started)."""
         try:
-            gateway = self.ctx.gateway
+            executor = self.ctx.gateway.executor
         except AttgraphError:
             return None
-        return getattr(gateway.executor, "here", None)
+        if not isinstance(executor, LocalExecutor) or executor.lookups is None or not executor.lookups.open:
+            return None
+        return executor.lookup
 
     async def __call__(self, scope: Scope, send: Send) -> bool:
         if scope["method"] != "GET":
             return False
-        here = self._here()
-        if here is None:
+        lookup = self._lookup()
+        if lookup is None:
             return False
         try:
             fields = parse_fields(scope["query_string"], "query string")
@@ -67,7 +68,8 @@ class LookupLane:
             return False
         queries = fields.getlist("query")
         settings = self.ctx.settings
-        if len(queries) != 1 or len(queries[0].encode("utf-8", errors="surrogatepass")) > settings.max_query_bytes:
+        if len(queries) != 1 or settings.max_nesting < DEEPEST or \
+                len(queries[0].encode("utf-8", errors="surrogatepass")) > settings.max_query_bytes:
             return False
         text = queries[0]
         end = lookup_end(text)
@@ -76,9 +78,7 @@ class LookupLane:
         accept = next((value.decode("latin-1") for key, value in scope["headers"] if key == b"accept"), None)
         try:
             fmt = choose(RESULT_FORMATS, accept, fields.getlist("format"))
-            request = QueryRequest(text=text, deadline=time.monotonic() + settings.query_timeout,
-                                   max_rows=settings.max_rows, prefixes=PREFIXES, timeout=settings.query_timeout)
-            answer = here(request, end)
+            answer = lookup(text, end, settings.max_rows)
             if answer is None:
                 return False
             body = serialize(answer.result, fmt)
