@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +100,16 @@ def stop_server(server: Server) -> None:
         server.process.wait()
 
 
+@contextmanager
+def serving(root: Path, env: dict[str, str]) -> Iterator[Server]:
+    """A server started by :func:`start_server` for the ``with`` block, stopped when it ends."""
+    running = start_server(root, env)
+    try:
+        yield running
+    finally:
+        stop_server(running)
+
+
 def make_fixture_project(root: Path) -> Path:
     """A project holding the real ontology and treaty, the test data, the test queries and test shapes."""
     (root / "ontology").mkdir(parents=True)
@@ -120,21 +131,15 @@ def fixture_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def server(fixture_root: Path) -> Iterator[Server]:
     """The service over the fixture project, with the tight limits of :data:`LIMITS`."""
-    running = start_server(fixture_root, LIMITS)
-    try:
+    with serving(fixture_root, LIMITS) as running:
         yield running
-    finally:
-        stop_server(running)
 
 
 @pytest.fixture(scope="session")
 def project_server() -> Iterator[Server]:
     """The service over the whole project, with its default settings."""
-    running = start_server(PROJECT_ROOT, {"ATTGRAPH_WORKERS": "2"})
-    try:
+    with serving(PROJECT_ROOT, {"ATTGRAPH_WORKERS": "2"}) as running:
         yield running
-    finally:
-        stop_server(running)
 
 
 class Listener:

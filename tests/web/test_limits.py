@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import LIMITS, Server, make_fixture_project, start_server, stop_server
+from .conftest import LIMITS, Server, make_fixture_project, serving
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 FAST = "SELECT ?zh WHERE { article:9 att:heading ?zh FILTER(lang(?zh) = 'zh') }"
@@ -92,9 +92,8 @@ def test_beyond_the_cap_the_service_says_when_to_come_back(server: Server) -> No
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server that has answered nothing yet, with room for many queries at once."""
     root = make_fixture_project(tmp_path_factory.mktemp("fresh"))
-    running = start_server(root, {**LIMITS, "ATTGRAPH_MAX_PENDING": "40", "ATTGRAPH_QUERY_TIMEOUT": "20"})
-    yield running
-    stop_server(running)
+    with serving(root, {**LIMITS, "ATTGRAPH_MAX_PENDING": "40", "ATTGRAPH_QUERY_TIMEOUT": "20"}) as running:
+        yield running
 
 
 def test_many_concurrent_first_queries_all_succeed(fresh: Server) -> None:

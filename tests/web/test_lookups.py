@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import LIMITS, Server, start_server, stop_server
+from .conftest import LIMITS, Server, serving
 
 ARTICLE_9 = "<https://w3id.org/attgraph/id/article/9>"
 LOOKUP = f"SELECT ?p ?o WHERE {{ {ARTICLE_9} ?p ?o }}"
@@ -38,21 +38,15 @@ _LIMITS = {**LIMITS, "ATTGRAPH_MAX_ROWS": "20"}
 @pytest.fixture(scope="module")
 def server(fixture_root: Path) -> Iterator[Server]:
     """The fixture service (lookups answered in the service process, as by default)."""
-    running = start_server(fixture_root, _LIMITS)
-    try:
+    with serving(fixture_root, _LIMITS) as running:
         yield running
-    finally:
-        stop_server(running)
 
 
 @pytest.fixture(scope="module")
 def workers_only(fixture_root: Path) -> Iterator[Server]:
     """The fixture service with every query sent to a worker."""
-    running = start_server(fixture_root, {**_LIMITS, "ATTGRAPH_LOOKUPS_MB": "0"})
-    try:
+    with serving(fixture_root, {**_LIMITS, "ATTGRAPH_LOOKUPS_MB": "0"}) as running:
         yield running
-    finally:
-        stop_server(running)
 
 
 def _get(server: Server, params: dict[str, str], accept: str | None) -> httpx.Response:

@@ -15,14 +15,13 @@ from attgraph.errors import AttgraphError
 from attgraph.supervisor import listen
 
 from ..conftest import wait_for
-from .conftest import LIMITS, Server, make_fixture_project, start_server, stop_server
+from .conftest import LIMITS, Server, make_fixture_project, serving
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(make_fixture_project(tmp_path_factory.mktemp("supervised")), LIMITS)
-    yield running
-    stop_server(running)
+    with serving(make_fixture_project(tmp_path_factory.mktemp("supervised")), LIMITS) as running:
+        yield running
 
 
 def _named(server: Server, name: str) -> set[int]:

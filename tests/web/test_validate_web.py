@@ -12,7 +12,7 @@ import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from .conftest import LIMITS, Server, make_fixture_project, start_server, stop_server
+from .conftest import LIMITS, Server, make_fixture_project, serving
 
 PREFIXES = ("@prefix att: <https://w3id.org/attgraph/ontology#> .\n"
             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
@@ -104,9 +104,8 @@ def test_one_validation_at_a_time_here(server: Server) -> None:
 def impatient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server that gives a validation a quarter of a second."""
     root: Path = make_fixture_project(tmp_path_factory.mktemp("impatient"))
-    running = start_server(root, {**LIMITS, "ATTGRAPH_VALIDATION_TIMEOUT": "0.25"})
-    yield running
-    stop_server(running)
+    with serving(root, {**LIMITS, "ATTGRAPH_VALIDATION_TIMEOUT": "0.25"}) as running:
+        yield running
 
 
 def test_validation_has_a_deadline(impatient: Server) -> None:

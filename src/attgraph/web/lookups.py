@@ -16,12 +16,12 @@ the endpoint, which answers it, or reports the error, as it does every request.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from starlette.types import Scope, Send
 
 from ..errors import AttgraphError
-from ..executor import LocalExecutor
+from ..executor import Answer, LocalExecutor
 from ..formats import RESULT_FORMATS
 from ..lookups import DEEPEST, lookup_end
 from ..negotiation import choose
@@ -42,7 +42,7 @@ class LookupLane:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def _lookup(self) -> Any:
+    def _lookup(self) -> Callable[[str, int, int], Answer | None] | None:
         """The executor's :meth:`~attgraph.executor.LocalExecutor.lookup` if it takes lookups now, else
         ``None`` (a remote executor, lookups no longer taken here, the service not started)."""
         try:
