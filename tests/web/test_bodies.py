@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, quote, unquote_plus
 import pytest
 
 from attgraph.errors import AttgraphError
-from attgraph.web.bodies import parse_fields, unquote_field
+from attgraph.web.bodies import Fields, parse_fields, scope_fields, unquote_field
 
 #: Encoded texts where a decoder can go wrong: bad or cut escapes, backslashes, plus signs, non-ASCII.
 TRICKY = [
@@ -74,3 +74,10 @@ def test_parse_fields_refuses_invalid_utf8_and_too_many_fields() -> None:
         parse_fields(b"&".join([b"a=1"] * 201), "form body")
     assert (caught.value.status, caught.value.message) == (400, "the form body has more than 200 fields")
     assert len(parse_fields(b"&".join([b"a=1"] * 200), "form body").items) == 200
+
+
+def test_the_query_string_is_parsed_once_per_request() -> None:
+    scope = {"type": "http", "query_string": b"query=ASK%20%7B%7D&format=csv"}
+    first = scope_fields(scope)
+    assert first == Fields((("query", "ASK {}"), ("format", "csv")))
+    assert scope_fields(scope) is first

@@ -12,14 +12,17 @@ from urllib.parse import unquote
 
 from fastapi import Request
 from starlette.datastructures import FormData
-from starlette.types import Message, Receive
+from starlette.types import Message, Receive, Scope
 
 from ..errors import PayloadTooLarge
 from .errors import BadRequest
 
-__all__ = ["Fields", "media_type", "parse_fields", "query_fields", "read_body", "read_multipart", "unquote_field"]
+__all__ = ["Fields", "media_type", "parse_fields", "query_fields", "read_body", "read_multipart",
+           "scope_fields", "unquote_field"]
 
 _MAX_FIELDS = 200
+#: Where :func:`scope_fields` keeps the parsed query string in the ASGI scope.
+_FIELDS_KEY = "attgraph.query_fields"
 
 
 @dataclass(frozen=True)
@@ -90,9 +93,18 @@ def parse_fields(data: bytes, where: str) -> Fields:
     return Fields(tuple(items))
 
 
+def scope_fields(scope: Scope) -> Fields:
+    """The URL's query string as :class:`Fields`, parsed once per request (kept in the ASGI scope, which the
+    request's handlers share)."""
+    fields: Fields | None = scope.get(_FIELDS_KEY)
+    if fields is None:
+        fields = scope[_FIELDS_KEY] = parse_fields(scope.get("query_string", b""), "query string")
+    return fields
+
+
 def query_fields(request: Request) -> Fields:
-    """The URL's query string as :class:`Fields`."""
-    return parse_fields(request.scope.get("query_string", b""), "query string")
+    """The URL's query string as :class:`Fields` (see :func:`scope_fields`)."""
+    return scope_fields(request.scope)
 
 
 async def read_body(request: Request, limit: int) -> bytes:

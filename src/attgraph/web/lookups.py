@@ -2,10 +2,10 @@
 
 The busiest request a service like this gets is "everything about one resource". When the query string holds
 only ``query`` (and perhaps ``format``) and the query has the lookup shape of :mod:`attgraph.lookups`, this
-lane answers it without building the framework's request and response objects: the query string is parsed,
-the format negotiated, the lookup answered in this process by the executor
-(:meth:`attgraph.executor.LocalExecutor.lookup`) and the response written with the same headers as
-:func:`~attgraph.web.responses.result_response` gives every query answer.
+lane answers it without building the framework's request and response objects: the query string is parsed
+(once: the endpoint reuses it if the lane steps aside), the format negotiated, the lookup answered in this
+process by the executor (:meth:`attgraph.executor.LocalExecutor.lookup`) and the response written with the
+same headers as :func:`~attgraph.web.responses.result_response` gives every query answer.
 
 What passes the lookup shape also passes the guard: the shape has no room for an update keyword, ``SERVICE``
 or ``FROM``, and nests at most :data:`~attgraph.lookups.DEEPEST` deep (the lane steps aside when the nesting
@@ -25,7 +25,7 @@ from ..executor import Answer, LocalExecutor
 from ..formats import RESULT_FORMATS
 from ..lookups import DEEPEST, lookup_end
 from ..negotiation import choose
-from .bodies import parse_fields
+from .bodies import scope_fields
 from .context import Context
 from .middleware import SECURITY_HEADERS
 from .responses import result_headers, serialize
@@ -60,7 +60,7 @@ class LookupLane:
         if lookup is None:
             return False
         try:
-            fields = parse_fields(scope["query_string"], "query string")
+            fields = scope_fields(scope)
         except AttgraphError:
             return False
         names = fields.names()

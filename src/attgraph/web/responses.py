@@ -19,6 +19,8 @@ __all__ = ["ROW_LIMIT_HEADER", "TRUNCATED_HEADER", "graph_result", "result_heade
 
 ROW_LIMIT_HEADER = "X-Max-Rows"
 TRUNCATED_HEADER = "X-Result-Truncated"
+_ROW_LIMIT = ROW_LIMIT_HEADER.lower().encode()
+_TRUNCATED = TRUNCATED_HEADER.lower().encode()
 #: Characters XML 1.0 cannot carry at all, not even as character references.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_FORMATS = (ox.QueryResultsFormat.XML, ox.RdfFormat.RDF_XML)
@@ -54,8 +56,7 @@ def result_headers(answer: Answer, fmt: Format, max_rows: int, length: int, vary
     media = fmt.media_type
     if media.startswith("text/"):
         media += "; charset=utf-8"
-    headers = [(b"x-max-rows", str(max_rows).encode()),
-               (b"x-result-truncated", b"true" if answer.truncated else b"false"),
+    headers = [(_ROW_LIMIT, str(max_rows).encode()), (_TRUNCATED, b"true" if answer.truncated else b"false"),
                (b"server-timing", f"{timing}query;dur={answer.elapsed * 1000:.2f}".encode())]
     if vary:
         headers.append((b"vary", b"Accept"))
