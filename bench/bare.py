@@ -2,7 +2,7 @@
 
 It serves ``GET /sparql?query=…`` over the same prebuilt store, with the same plumbing as ``attgraph serve``:
 the store loaded once and shared by forked uvicorn processes (as many as the service runs by default), one
-listening socket each on the same port (:func:`attgraph.supervisor.listen`), the service's query-string
+listening socket each on the same port (:func:`attgraph.web.server.listen`), the service's query-string
 parser, the engine given only the prefixes the query names, and the service's response headers (security
 headers, ``Vary``, ``Server-Timing``, ``Content-Length``) but for those of the row cap. What it leaves out is
 every safety rule: no lexical guard, no query worker (the query runs in the HTTP process itself, on its
@@ -24,12 +24,12 @@ from typing import Any
 import pyoxigraph as ox
 import uvicorn
 
-from attgraph.namespaces import prefixes_for
+from attgraph.build.prebuilt import load_graph
+from attgraph.knowledge.namespaces import prefixes_for
 from attgraph.settings import Settings
-from attgraph.store import load_graph
-from attgraph.supervisor import listen
 from attgraph.web.bodies import parse_fields
 from attgraph.web.middleware import SECURITY_HEADERS
+from attgraph.web.server import listen
 
 _JSON = b"application/sparql-results+json"
 _NTRIPLES = b"application/n-triples"

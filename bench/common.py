@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from attgraph.namespaces import PREFIXES
+from attgraph.knowledge.namespaces import PREFIXES
 
 __all__ = ["QUERIES", "Memory", "lookup_resources", "percentile", "process_tree", "rss_mb", "tree_memory"]
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from attgraph.namespaces import (
+from attgraph.knowledge.namespaces import (
     ATT,
     DCTERMS,
     ORG,

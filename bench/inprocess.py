@@ -9,8 +9,8 @@ Systems:
 
 * ``oxigraph``: pyoxigraph's in-memory store, bulk-loaded from the N-Quads; each query is evaluated and its
   result serialized as SPARQL JSON (or N-Triples), the work any server does before it answers;
-* ``attgraph``: :class:`attgraph.graph.KnowledgeGraph` opened from the prebuilt store (in memory), the store
-  built first if missing; queries by :meth:`~attgraph.graph.KnowledgeGraph.run` with their parameters;
+* ``attgraph``: :class:`attgraph.knowledge.graph.KnowledgeGraph` opened from the prebuilt store (in memory), the store
+  built first if missing; queries by :meth:`~attgraph.knowledge.graph.KnowledgeGraph.run` with their parameters;
 * ``attgraph-disk``: the same over the on-disk prebuilt store (``ATTGRAPH_STORE_PATH``);
 * ``rdflib``: rdflib's own SPARQL evaluator over the same statements (the Turtle parsed by rdflib).
 """
@@ -32,8 +32,8 @@ sys.path.insert(0, str(BENCH))
 
 from common import QUERIES, lookup_resources, rss_mb  # noqa: E402
 
-from attgraph.namedqueries import NamedQuery, load_catalog  # noqa: E402
-from attgraph.namespaces import PREFIXES  # noqa: E402
+from attgraph.knowledge.namedqueries import NamedQuery, load_catalog  # noqa: E402
+from attgraph.knowledge.namespaces import PREFIXES  # noqa: E402
 from attgraph.settings import Settings  # noqa: E402
 
 #: Each query runs until this many seconds have passed or it ran ``_MAX_RUNS`` times (and at least 3 times).
@@ -67,7 +67,7 @@ def _oxigraph(data: Path) -> tuple[float, Runner]:
 
 
 def _attgraph(data: Path, on_disk: bool) -> tuple[float, Runner]:
-    from attgraph.store import build_store, load_graph, open_prebuilt
+    from attgraph.build.prebuilt import build_store, load_graph, open_prebuilt
 
     settings = Settings(root=data, store_path=data / "dist" / "db" if on_disk else None)
     if open_prebuilt(settings) is None:

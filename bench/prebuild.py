@@ -1,7 +1,7 @@
 """Write the prebuilt store of a generated project: ``python bench/prebuild.py DATA [--disk] [--from-nquads]``.
 
 By default the store is built the way ``attgraph build`` builds it: the Turtle parsed by rdflib, then
-written by :func:`attgraph.store.write_store`. With ``--from-nquads`` the statements come from the
+written by :func:`attgraph.build.prebuilt.write_store`. With ``--from-nquads`` the statements come from the
 generator's ``attgraph.nq`` instead (the same statements; used at ×100, where rdflib needs minutes and
 gigabytes). Prints one JSON object: seconds, peak memory.
 """
@@ -18,9 +18,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from attgraph.graph import KnowledgeGraph
+from attgraph.build.prebuilt import input_paths, stamp_inputs, store_dir, write_store
+from attgraph.knowledge.graph import KnowledgeGraph
 from attgraph.settings import Settings
-from attgraph.store import input_paths, stamp_inputs, store_dir, write_store
 
 
 def main(argv: list[str] | None = None) -> int:

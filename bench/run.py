@@ -47,8 +47,8 @@ sys.path.insert(0, str(BENCH))
 from common import QUERIES, Memory, lookup_resources, percentile, tree_memory  # noqa: E402
 from generate import generate  # noqa: E402
 
-from attgraph.namedqueries import load_catalog  # noqa: E402
-from attgraph.remote import bind_values  # noqa: E402
+from attgraph.engine.remote import bind_values  # noqa: E402
+from attgraph.knowledge.namedqueries import load_catalog  # noqa: E402
 
 PYTHON = sys.executable
 OXIGRAPH = str(Path(PYTHON).with_name("oxigraph")) if Path(PYTHON).with_name("oxigraph").exists() \
@@ -275,7 +275,7 @@ def measure_http(systems: list[HttpResult], mix: Mix, folder: Path, args: argpar
 
 
 #: How long after the last load the memory "at rest" is read: query workers that grew under load are replaced
-#: once idle for 2 s (``attgraph.executor``).
+#: once idle for 2 s (``attgraph.engine.executor``).
 REST_SECONDS = 3.0
 
 

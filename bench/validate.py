@@ -13,10 +13,11 @@ import argparse
 import time
 from pathlib import Path
 
-from attgraph.graph import KnowledgeGraph
-from attgraph.reasoning import check_project, reason_project
+from attgraph.build.gate import check_project
+from attgraph.checks.reasoning import reason_project
+from attgraph.checks.validation import validate_project
+from attgraph.knowledge.graph import KnowledgeGraph
 from attgraph.settings import Settings
-from attgraph.validation import validate_project
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from attgraph.graph import KnowledgeGraph
+from attgraph.knowledge.graph import KnowledgeGraph
 from attgraph.settings import PROJECT_ROOT, Settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -22,7 +22,7 @@ def graph() -> KnowledgeGraph:
     The inferences are computed here rather than read from ``dist/`` so that the tests see the same graph
     whether or not ``attgraph build`` has run.
     """
-    from attgraph.reasoning import materialise
+    from attgraph.checks.reasoning import materialise
 
     loaded = KnowledgeGraph.load(Settings(root=PROJECT_ROOT))
     loaded.attach_inferred(materialise(loaded.store))

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from attgraph.build import DATASET_IRI, build
-from attgraph.graph import KnowledgeGraph
-from attgraph.namespaces import ATT, VOID
+from attgraph.build.dumps import DATASET_IRI, build
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namespaces import ATT, VOID
 from attgraph.settings import PROJECT_ROOT
 
 

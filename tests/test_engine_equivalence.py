@@ -16,8 +16,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.query import Result
 
-from attgraph.graph import KnowledgeGraph
-from attgraph.namedqueries import NamedQuery, load_catalog
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namedqueries import NamedQuery, load_catalog
 from attgraph.settings import PROJECT_ROOT
 
 CATALOG = load_catalog(PROJECT_ROOT / "queries") if (PROJECT_ROOT / "queries").is_dir() else {}

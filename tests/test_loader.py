@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from attgraph.errors import LoadError
-from attgraph.graph import KnowledgeGraph
-from attgraph.namespaces import graph_iri
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namespaces import graph_iri
 from attgraph.settings import Settings
 
 from .conftest import FIXTURES

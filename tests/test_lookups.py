@@ -1,12 +1,12 @@
-"""Which queries are single-resource lookups, answered without a worker (:mod:`attgraph.lookups`)."""
+"""Which queries are single-resource lookups, answered without a worker (:mod:`attgraph.engine.lookups`)."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
 
-from attgraph.guard import inspect
-from attgraph.lookups import DEEPEST, Lookups, lookup_end
+from attgraph.engine.guard import inspect
+from attgraph.engine.lookups import DEEPEST, Lookups, lookup_end
 
 S = "<https://w3id.org/attgraph/id/article/7>"
 HEAD = "PREFIX att: <https://w3id.org/attgraph/ontology#>\n"

@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 from attgraph.errors import NotFound, ParameterError
-from attgraph.graph import KnowledgeGraph
-from attgraph.namedqueries import Parameter, parse_header
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namedqueries import Parameter, parse_header
 from attgraph.settings import Settings
 
 from .conftest import FIXTURES

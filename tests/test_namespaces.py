@@ -6,12 +6,13 @@ import re
 
 import pytest
 
-from attgraph.namespaces import PREFIXES, prefixes_for
+from attgraph.knowledge.namespaces import PREFIXES, prefixes_for
 from attgraph.settings import PROJECT_ROOT
 
 #: The plain definition: a prefix name is a letter then letters, digits, ``_``, ``.`` or ``-``, then a colon.
 _USE = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*):")
-_SHIPPED = sorted([*(PROJECT_ROOT / "queries").glob("*.rq"), *(PROJECT_ROOT / "src/attgraph/sparql").glob("*.rq"),
+_SHIPPED = sorted([*(PROJECT_ROOT / "queries").glob("*.rq"),
+                   *(PROJECT_ROOT / "src/attgraph/knowledge/sparql").glob("*.rq"),
                    *(PROJECT_ROOT / "bench/queries").glob("*.rq")])
 
 

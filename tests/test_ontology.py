@@ -19,8 +19,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from attgraph import namespaces
-from attgraph.namespaces import (
+from attgraph.knowledge import namespaces
+from attgraph.knowledge.namespaces import (
     ATT,
     DCTERMS,
     ID,

@@ -15,10 +15,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
+from attgraph.checks.reasoning import materialise, reason, reason_project
 from attgraph.cli import main
-from attgraph.graph import KnowledgeGraph
-from attgraph.namespaces import ATT, article_iri, provision_iri
-from attgraph.reasoning import INFERRED_GRAPH, materialise, reason, reason_project
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.inferred import INFERRED_GRAPH
+from attgraph.knowledge.namespaces import ATT, article_iri, provision_iri
 from attgraph.settings import PROJECT_ROOT, Settings
 
 from .conftest import FIXTURES

@@ -21,23 +21,17 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from attgraph.build.prebuilt import load_graph
 from attgraph.cli import main
+from attgraph.engine.push import push
+from attgraph.engine.remote import RemoteExecutor, StoreUnavailable, bind_values, list_graphs, prefix_header
+from attgraph.engine.remote_graph import RemoteGraph
+from attgraph.engine.requests import DatasetSpec, QueryRequest
 from attgraph.errors import QueryError, QuerySyntaxError, QueryTimeout
-from attgraph.executor import DatasetSpec, QueryRequest
-from attgraph.graph import KnowledgeGraph
-from attgraph.namedqueries import NamedQuery, load_catalog
-from attgraph.namespaces import GRAPH, PREFIXES
-from attgraph.remote import (
-    RemoteExecutor,
-    RemoteGraph,
-    StoreUnavailable,
-    bind_values,
-    list_graphs,
-    prefix_header,
-    push,
-)
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namedqueries import NamedQuery, load_catalog
+from attgraph.knowledge.namespaces import GRAPH, PREFIXES
 from attgraph.settings import PROJECT_ROOT, Settings
-from attgraph.store import load_graph
 
 from .conftest import free_port, wait_until_answers
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from attgraph.graph import KnowledgeGraph
-from attgraph.search import normalise
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.search import SearchIndex, normalise
 from attgraph.settings import Settings
 
 from .conftest import FIXTURES
@@ -18,32 +18,33 @@ CONCEPT = "https://w3id.org/attgraph/id/concept/overriding-risk"
 
 
 @pytest.fixture
-def small_graph(make_project: Callable[..., Path]) -> KnowledgeGraph:
-    return KnowledgeGraph.load(Settings(root=make_project({"data/search.ttl": FIXTURES / "search.ttl"})))
+def index(make_project: Callable[..., Path]) -> SearchIndex:
+    graph = KnowledgeGraph.load(Settings(root=make_project({"data/search.ttl": FIXTURES / "search.ttl"})))
+    return SearchIndex.from_graph(graph)
 
 
-def test_chinese_phrase_finds_concept_and_passage(small_graph: KnowledgeGraph) -> None:
-    hits = small_graph.search("高于一切的风险")
+def test_chinese_phrase_finds_concept_and_passage(index: SearchIndex) -> None:
+    hits = index.search("高于一切的风险")
     assert [h.resource for h in hits] == [CONCEPT, UNIT + "p1"]
     assert hits[1].number == "1"
     assert hits[1].source == "https://w3id.org/attgraph/id/source/doc"
     assert hits[1].snippet == "缔约国在评估是否存在高于一切的风险时，应考虑所有相关信息。"
 
 
-def test_english_label_leads_to_chinese_passage(small_graph: KnowledgeGraph) -> None:
-    hits = small_graph.search("overriding risk")
+def test_english_label_leads_to_chinese_passage(index: SearchIndex) -> None:
+    hits = index.search("overriding risk")
     assert [(h.resource, h.via) for h in hits] == [(CONCEPT, []), (UNIT + "p1", [CONCEPT])]
 
 
-def test_chinese_needs_no_spaces(small_graph: KnowledgeGraph) -> None:
+def test_chinese_needs_no_spaces(index: SearchIndex) -> None:
     """风险评估 is one run of Han characters: found inside p3, and p1 (风险 … 评估 apart) is not enough."""
-    hits = small_graph.search("风险评估")
+    hits = index.search("风险评估")
     assert [h.resource for h in hits] == [UNIT + "p3"]
 
 
-def test_no_match_and_empty_query(small_graph: KnowledgeGraph) -> None:
-    assert small_graph.search("brokering") == []
-    assert small_graph.search("   ") == []
+def test_no_match_and_empty_query(index: SearchIndex) -> None:
+    assert index.search("brokering") == []
+    assert index.search("   ") == []
 
 
 def test_full_width_and_case_fold() -> None:

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from attgraph.loader import bind_prefixes, discover, load_files
+from attgraph.checks.findings import ValidationReport
+from attgraph.checks.validation import load_shapes, shape_names, validate
+from attgraph.knowledge.loader import bind_prefixes, discover, load_files
 from attgraph.settings import PROJECT_ROOT
-from attgraph.validation import ValidationReport, load_shapes, shape_names, validate
 
 CASES = Path(__file__).resolve().parent / "shapes"
 CONTEXT = CASES / "context.ttl"
@@ -92,7 +93,7 @@ def test_invalid_case_gives_exactly_its_results(case: Path, shapes: Graph, ontol
 def test_every_shape_has_an_invalid_case(shapes: Graph) -> None:
     """Each named shape is expected in some invalid case; a node shape that only gathers named property
     shapes (shape:BilingualLabels) is covered when they all are."""
-    from attgraph.namespaces import SH
+    from attgraph.knowledge.namespaces import SH
 
     covered = {shape for case in _case_files("invalid") for _, shape, _ in _expected(case)}
     names = {f"shape:{str(iri).rsplit('#', 1)[-1]}": iri for iri in shape_names(shapes)}
@@ -105,7 +106,7 @@ def test_every_shape_has_an_invalid_case(shapes: Graph) -> None:
 
 def test_every_ontology_class_is_targeted(shapes: Graph, ontology: Graph) -> None:
     """Every class the ontology defines is the sh:targetClass of a node shape, or named in a SPARQL target."""
-    from attgraph.namespaces import ATT, OWL, RDF, SH
+    from attgraph.knowledge.namespaces import ATT, OWL, RDF, SH
 
     classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(ATT))}
     targeted = set(shapes.objects(None, SH.targetClass))

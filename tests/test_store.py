@@ -17,11 +17,11 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from attgraph import store
+from attgraph.build import prebuilt as store
 from attgraph.cli import main
 from attgraph.errors import LoadError
-from attgraph.graph import KnowledgeGraph
-from attgraph.namespaces import graph_iri
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namespaces import graph_iri
 from attgraph.settings import PROJECT_ROOT, Settings
 
 from .conftest import FIXTURES, children, descendants, free_port

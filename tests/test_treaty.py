@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from attgraph.namespaces import ATT, PREFIXES, article_iri, provision_iri
+from attgraph.knowledge.namespaces import ATT, PREFIXES, article_iri, provision_iri
 
 TREATY_TTL = Path(__file__).resolve().parent.parent / "data" / "treaty.ttl"
 TREATY = ox.NamedNode(PREFIXES["treaty"] + "ATT")
@@ -192,7 +192,7 @@ def select(store: ox.Store, query: str, **bindings: ox.NamedNode) -> Iterator[ox
 
 
 def node(iri: rdflib.URIRef) -> ox.NamedNode:
-    """A pyoxigraph node for an IRI built by ``attgraph.namespaces``."""
+    """A pyoxigraph node for an IRI built by ``attgraph.knowledge.namespaces``."""
     return ox.NamedNode(str(iri))
 
 

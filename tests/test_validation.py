@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from attgraph.checks.validation import validate_project
 from attgraph.cli import main
-from attgraph.graph import KnowledgeGraph
-from attgraph.namespaces import SH
-from attgraph.validation import validate_project
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namespaces import SH
 
 from .conftest import FIXTURES
 

@@ -17,12 +17,14 @@ from typing import TextIO
 
 from rdflib import Graph
 
-from . import __version__
-from .build import build, gate, write_inferences
+from attgraph import __version__
+from attgraph.build.dumps import build, write_inferences
+from attgraph.build.gate import gate
+from attgraph.knowledge.formats import result_format
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namespaces import compact
+
 from .errors import AttgraphError
-from .formats import result_format
-from .graph import KnowledgeGraph
-from .namespaces import compact
 from .settings import Settings
 from .textio import table
 
@@ -41,7 +43,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     """Load and check the graph, then write the dumps, the VoID/DCAT description and the prebuilt store."""
-    from .store import input_paths, stamp_inputs, store_dir, write_store
+    from attgraph.build.prebuilt import input_paths, stamp_inputs, store_dir, write_store
 
     settings = _settings(args)
     if args.store_dir:
@@ -63,8 +65,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
 
 def _user_data(args: argparse.Namespace, settings: Settings) -> Graph:
     """The files named on the command line, merged with our ontology (or, with --with-graph, our graph)."""
-    from .rdfinput import read_files
-    from .validation import data_for_files
+    from attgraph.checks.rdfinput import read_files
+    from attgraph.checks.validation import data_for_files
 
     inputs = read_files([Path(name) for name in args.files], args.input_format)
     graph = KnowledgeGraph.load(settings) if args.with_graph else None
@@ -76,8 +78,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
 
     Exit 0 when the data conforms, 1 when it does not (the report says why), 2 when it could not run.
     """
-    from .report import render
-    from .validation import load_shapes, validate, validate_project
+    from attgraph.checks.report import render
+    from attgraph.checks.validation import load_shapes, validate, validate_project
 
     settings = _settings(args)
     if args.files:
@@ -93,7 +95,8 @@ def cmd_reason(args: argparse.Namespace, out: TextIO) -> int:
 
     Exit 0 when consistent with no unsatisfiable class, 1 otherwise, 2 when it could not run (no Java …).
     """
-    from .reasoning import reason, reason_project, write_inferred
+    from attgraph.checks.reasoning import reason, reason_project
+    from attgraph.knowledge.inferred import inputs_digest, write_inferred
 
     settings = _settings(args)
     graph: KnowledgeGraph | None = None
@@ -109,8 +112,6 @@ def cmd_reason(args: argparse.Namespace, out: TextIO) -> int:
         print(f"  problem: {problem}", file=out)
     print(f"  inferred statements: {len(result.inferred)}", file=out)
     if args.out:
-        from .reasoning import inputs_digest
-
         digest = inputs_digest(graph.files) if graph is not None else ""
         size = write_inferred(list(result.inferred), Path(args.out), digest)
         print(f"  wrote {args.out} ({size} bytes)", file=out)
@@ -143,7 +144,7 @@ def cmd_query(args: argparse.Namespace, out: TextIO) -> int:
     if result.kind == "ask":
         print("true" if result.boolean else "false", file=out)
     elif result.kind == "graph":
-        from .formats import graph_format
+        from attgraph.knowledge.formats import graph_format
 
         name = "turtle" if fmt == "table" else fmt
         out.write(result.serialize(graph_format(name)).decode("utf-8"))
@@ -172,7 +173,7 @@ def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
     """Segment the sources, extract references and write ``data/extracted/*.ttl``."""
-    from .ingest.pipeline import run_ingest
+    from attgraph.ingest.pipeline import run_ingest
 
     settings = _settings(args)
     written = run_ingest(settings.root)
@@ -183,8 +184,9 @@ def cmd_ingest(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_search(args: argparse.Namespace, out: TextIO) -> int:
     """Find units and labelled resources by Chinese or English text, ranked, with snippets."""
-    graph = _graph(args)
-    hits = graph.search(args.text, limit=args.limit)
+    from attgraph.knowledge.search import SearchIndex
+
+    hits = SearchIndex.from_graph(_graph(args)).search(args.text, limit=args.limit)
     if args.format == "json":
         json.dump([{"resource": h.resource, "score": round(h.score, 3), "field": h.field, "snippet": h.snippet,
                     "source": h.source, "number": h.number, "label": h.label, "via": h.via} for h in hits],
@@ -207,7 +209,7 @@ def _serve_settings(args: argparse.Namespace) -> Settings:
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     """Serve over HTTP, only data that loaded completely: the prebuilt store (rebuilt first if any input
     changed), or a remote store (``--store URL``), with ``--processes N`` service processes."""
-    from .supervisor import serve
+    from attgraph.web.server import serve
 
     settings = _serve_settings(args)
     if args.processes is not None:
@@ -219,8 +221,8 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_push(args: argparse.Namespace, out: TextIO) -> int:
     """Load the built dataset into a SPARQL server, one named graph per ``PUT`` (Graph Store Protocol)."""
-    from .remote import push
-    from .store import load_graph
+    from attgraph.build.prebuilt import load_graph
+    from attgraph.engine.push import push
 
     settings = _settings(args)
     graph, _ = load_graph(settings)

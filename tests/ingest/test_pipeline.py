@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 
-from attgraph import namespaces as ns
 from attgraph.ingest.pipeline import EXTRACTED_DIR, SourceFile, read_sources, run_ingest
 from attgraph.ingest.segment import KINDS, Unit
 from attgraph.ingest.units_rdf import KIND_CLASSES, target_node, unit_labels
-from attgraph.namespaces import ATT, PREFIXES, article_iri, document_iri, provision_iri, source_iri
+from attgraph.knowledge import namespaces as ns
+from attgraph.knowledge.namespaces import ATT, PREFIXES, article_iri, document_iri, provision_iri, source_iri
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSION = PREFIXES["session"]

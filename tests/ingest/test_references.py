@@ -905,7 +905,7 @@ def test_provision_keys_match_the_treaty_data() -> None:
     """The extractor's key table and data/treaty.ttl describe the same numbered provisions."""
     from rdflib import Graph
 
-    from attgraph.namespaces import PREFIXES
+    from attgraph.knowledge.namespaces import PREFIXES
 
     graph = Graph().parse(Path(__file__).resolve().parents[2] / "data" / "treaty.ttl")
     prefixes = (PREFIXES["provision"], PREFIXES["article"])

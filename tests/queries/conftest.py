@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from attgraph.graph import KnowledgeGraph
+from attgraph.knowledge.graph import KnowledgeGraph
 
 from .coverage import by_class, derivations
 

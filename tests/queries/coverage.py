@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from attgraph.graph import KnowledgeGraph
-from attgraph.namespaces import graph_iri
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namespaces import graph_iri
 
 TYPED = """
 SELECT DISTINCT ?resource ?class WHERE {

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from attgraph.formats import graph_format
-from attgraph.graph import KnowledgeGraph
-from attgraph.namespaces import PREFIXES
+from attgraph.knowledge.formats import graph_format
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namespaces import PREFIXES
 
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 

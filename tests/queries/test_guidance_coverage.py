@@ -13,8 +13,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from attgraph.graph import KnowledgeGraph
-from attgraph.namespaces import PREFIXES, graph_iri
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namespaces import PREFIXES, graph_iri
 
 from . import coverage
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from attgraph.graph import KnowledgeGraph
-from attgraph.namespaces import PREFIXES
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namespaces import PREFIXES
 
 
 def iri(curie: str) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from attgraph.graph import KnowledgeGraph
-from attgraph.namespaces import PREFIXES, graph_iri
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namespaces import PREFIXES, graph_iri
 
 from . import coverage
 

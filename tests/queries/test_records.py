@@ -8,8 +8,8 @@ project's prefixes (topics, agenda items and contributions with their namespaces
 
 from __future__ import annotations
 
-from attgraph.graph import KnowledgeGraph
-from attgraph.namespaces import ID, PREFIXES
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namespaces import ID, PREFIXES
 
 #: Namespaces of this area that the project's prefix table does not (yet) hold.
 LOCAL = {"topic": f"{ID}topic/", "agenda-item": f"{ID}agenda-item/", "contribution": f"{ID}contribution/"}

@@ -14,8 +14,8 @@ from collections import defaultdict
 
 import pytest
 
-from attgraph.graph import KnowledgeGraph
-from attgraph.namespaces import PREFIXES, graph_iri
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namespaces import PREFIXES, graph_iri
 
 ATT = PREFIXES["att"]
 

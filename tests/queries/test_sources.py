@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attgraph.graph import KnowledgeGraph
+from attgraph.knowledge.graph import KnowledgeGraph
 
 SOURCE = "https://w3id.org/attgraph/id/source/"
 

@@ -13,9 +13,11 @@ from types import SimpleNamespace
 import pyoxigraph as ox
 import pytest
 
+from attgraph.engine.executor import LocalExecutor
+from attgraph.engine.gateway import Gateway
+from attgraph.engine.pool import Pool
+from attgraph.engine.requests import Answer, DatasetSpec, QueryRequest
 from attgraph.errors import QueryAborted, QuerySyntaxError, QueryTimeout, ServiceBusy
-from attgraph.executor import Answer, DatasetSpec, LocalExecutor, QueryRequest, _Pool
-from attgraph.gateway import Gateway
 from attgraph.settings import PROJECT_ROOT, Settings
 
 from ..conftest import wait_for
@@ -160,7 +162,7 @@ def test_a_second_grown_worker_is_replaced_at_once(store: ox.Store) -> None:
 
 
 def test_the_pool_keeps_one_spare_grown_worker() -> None:
-    pool = _Pool()
+    pool = Pool()
     small, big, other = (SimpleNamespace(private=size) for size in (0, 10, 20))
 
     def grown(worker: SimpleNamespace) -> bool:

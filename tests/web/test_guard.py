@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from attgraph.engine.guard import Inspection, inspect, tokens
 from attgraph.errors import QueryRefused
-from attgraph.guard import Inspection, inspect, tokens
-from attgraph.namespaces import PREFIXES
+from attgraph.knowledge.namespaces import PREFIXES
 
 LIMITS = {"max_bytes": 32768, "max_depth": 100, "prefixes": PREFIXES}
 
@@ -120,14 +120,15 @@ TRICKY = [
 def _corpus() -> list[str]:
     from attgraph.settings import PROJECT_ROOT
 
-    folders = ("queries", "src/attgraph/sparql", "src/attgraph/rules", "bench/queries", "tests/web/fixtures/queries")
+    folders = ("queries", "src/attgraph/knowledge/sparql", "src/attgraph/checks/rules", "bench/queries",
+               "tests/web/fixtures/queries")
     return TRICKY + [path.read_text(encoding="utf-8") for folder in folders
                      for path in sorted((PROJECT_ROOT / folder).glob("*.rq"))]
 
 
 def test_the_quick_path_agrees_with_the_tokens_or_steps_aside() -> None:
     """Without tokenizing, the guard must reach exactly the token-by-token inspection, or leave it the query."""
-    from attgraph.guard import _quick, _tokenized
+    from attgraph.engine.guard import _quick, _tokenized
 
     quick = 0
     for text in _corpus():

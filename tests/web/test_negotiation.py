@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from attgraph.errors import FormatError
-from attgraph.formats import GRAPH_FORMATS, RESULT_FORMATS
-from attgraph.negotiation import choose, choose_view, parse_accept, quality
+from attgraph.knowledge.formats import GRAPH_FORMATS, RESULT_FORMATS
+from attgraph.web.negotiation import choose, choose_view, parse_accept, quality
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from attgraph.errors import AttgraphError
-from attgraph.supervisor import listen
+from attgraph.web.server import listen
 
 from ..conftest import wait_for
 from .conftest import LIMITS, Server, make_fixture_project, serving

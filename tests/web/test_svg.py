@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from attgraph import svg
+from attgraph.web import svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

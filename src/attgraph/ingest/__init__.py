@@ -1,6 +1,8 @@
-"""Reading the source documents into the graph (``attgraph ingest``).
+"""From the five source documents to ``data/extracted/*.ttl``: cutting a document into units (``segment``, with
+``printed``, ``cleaning``, ``outline`` and the ``unit`` model), finding the references in their text
+(``references``, ``provisions``, ``symbols``, ``names``, ``spans``, ``cjk``), writing both as RDF
+(``units_rdf``, ``pipeline``) and scoring the extractor against the gold set (``quality``).
 
-``segment`` cuts a document into units, ``references`` finds references to provisions, documents,
-sessions, bodies and dates in their text, ``units_rdf`` turns both into RDF and ``pipeline`` runs it
-all and writes ``data/extracted/<key>.ttl``. The path scheme of units is in ``docs/source-units.md``.
+May import: base, knowledge.
+Imported by: cli.
 """

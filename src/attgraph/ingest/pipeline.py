@@ -14,9 +14,10 @@ from pathlib import Path
 from rdflib import Graph, Literal
 
 from attgraph.errors import LoadError
-from attgraph.namespaces import ATT, PREFIXES, RDF
+from attgraph.knowledge.namespaces import ATT, PREFIXES, RDF
 
-from .segment import Unit, segment
+from .segment import segment
+from .unit import Unit
 from .units_rdf import ReferenceLike, SymbolPartsLike, add_references, units_graph
 
 __all__ = ["CURATED_SOURCES", "EXTRACTED_DIR", "SourceFile", "read_sources", "render_source", "run_ingest"]

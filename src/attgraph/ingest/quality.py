@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from attgraph.ingest.references import KINDS, extract_references
+from .references import KINDS, extract_references
 
 __all__ = [
     "COVERED_LINES_FILE",

@@ -60,7 +60,7 @@ def parse_symbol(symbol: str) -> SymbolParts:
     match = SYMBOL_PATTERN.fullmatch(symbol)
     if match is None:
         raise ValueError(f"not an ATT document symbol: {symbol!r}")
-    from attgraph.ingest.references import BODY_KEYS  # deferred: references imports this module
+    from .names import BODY_KEYS
 
     session = match["session"]
     body = match["body"]

@@ -16,9 +16,9 @@ from typing import Protocol
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from attgraph.namespaces import ATT, PREFIXES, PROV, RDF, RDFS, XSD, document_iri, provision_iri, source_iri
+from attgraph.knowledge.namespaces import ATT, PREFIXES, PROV, RDF, RDFS, XSD, document_iri, provision_iri, source_iri
 
-from .segment import Unit
+from .unit import Unit
 
 __all__ = [
     "DIRECT_LINKS",

@@ -14,11 +14,12 @@ import anyio.to_thread
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
-from .. import __version__
-from ..executor import Executor
-from ..forkserver import ForkServer
-from ..graph import KnowledgeGraph
-from ..settings import Settings
+from attgraph import __version__
+from attgraph.engine.forkserver import ForkServer
+from attgraph.engine.requests import Executor
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.settings import Settings
+
 from .context import Context
 from .description import description_router
 from .editor import editor_router

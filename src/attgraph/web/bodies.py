@@ -14,7 +14,8 @@ from fastapi import Request
 from starlette.datastructures import FormData
 from starlette.types import Message, Receive, Scope
 
-from ..errors import PayloadTooLarge
+from attgraph.errors import PayloadTooLarge
+
 from .errors import BadRequest
 
 __all__ = ["Fields", "media_type", "parse_fields", "query_fields", "read_body", "read_multipart",

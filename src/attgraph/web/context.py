@@ -8,6 +8,7 @@ reach everything through :func:`context`.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,15 +18,18 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 
-from .. import __version__
-from ..errors import AttgraphError
-from ..executor import Answer, Executor, LocalExecutor
-from ..forkserver import ForkServer
-from ..gateway import Gateway
-from ..graph import KnowledgeGraph, internal_query
-from ..namespaces import PREFIXES
-from ..results import QueryResult, Term
-from ..settings import Settings
+from attgraph import __version__
+from attgraph.engine.executor import LocalExecutor
+from attgraph.engine.forkserver import ForkServer
+from attgraph.engine.gateway import Gateway
+from attgraph.engine.requests import Answer, Executor
+from attgraph.errors import AttgraphError
+from attgraph.knowledge.graph import KnowledgeGraph, internal_query
+from attgraph.knowledge.namespaces import PREFIXES
+from attgraph.knowledge.results import QueryResult, Term
+from attgraph.knowledge.search import Hit, SearchIndex
+from attgraph.settings import Settings
+
 from .description import Descriptions, describe_service
 from .render import Link, link, make_templates, render
 
@@ -76,6 +80,8 @@ class Context:
         self._executor = executor
         self._forks = forks
         self._gateway: Gateway | None = None
+        self._search_index: SearchIndex | None = None
+        self._search_lock = threading.Lock()
 
     # -- life cycle ------------------------------------------------------------------------------
 
@@ -122,10 +128,18 @@ class Context:
                 self._graph_sizes = {row["graph"]: int(row["count"]) for row in rows}
             return self._graph_sizes
 
+    def search(self, text: str, limit: int) -> list[Hit]:
+        """Labels and source text matching ``text``, best first (the index is built on the first search, once;
+        call from a thread: building it reads the whole graph)."""
+        with self._search_lock:
+            if self._search_index is None:
+                self._search_index = SearchIndex.from_graph(self.graph)
+        return self._search_index.search(text, limit)
+
     # -- helpers for routes ----------------------------------------------------------------------
 
     async def run_internal(self, name: str, params: Mapping[str, str], max_rows: int | None = None) -> Answer:
-        """Run one of the package's own queries (``src/attgraph/sparql/NAME.rq``) through the gateway."""
+        """Run one of the package's own queries (``src/attgraph/knowledge/sparql/NAME.rq``) through the gateway."""
         query = internal_query(name)
         return await self.gateway.run(query.sparql, query.bindings(params), max_rows=max_rows)
 

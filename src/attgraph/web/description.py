@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ..build import DATASET_IRI
-from ..formats import GRAPH_FORMATS
-from ..negotiation import choose
-from ..results import QueryResult
-from ..settings import Settings
+from attgraph.build.dumps import DATASET_IRI
+from attgraph.knowledge.formats import GRAPH_FORMATS
+from attgraph.knowledge.results import QueryResult
+from attgraph.settings import Settings
+
+from .negotiation import choose
 from .responses import graph_result, serialize
 
 __all__ = ["Descriptions", "describe_service", "description_router"]

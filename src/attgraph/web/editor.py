@@ -10,13 +10,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from .. import namedqueries
-from ..errors import AttgraphError
-from ..formats import GRAPH_FORMATS, RESULT_FORMATS
-from ..namedqueries import NamedQuery
-from ..negotiation import choose
+from attgraph.errors import AttgraphError
+from attgraph.knowledge import namedqueries
+from attgraph.knowledge.formats import GRAPH_FORMATS, RESULT_FORMATS
+from attgraph.knowledge.namedqueries import NamedQuery
+
 from .bodies import query_fields
 from .context import Context
+from .negotiation import choose
 from .queries import downloads
 from .render import result_table
 from .responses import result_response

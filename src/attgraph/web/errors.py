@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Route
 
-from ..errors import AttgraphError, ServiceBusy, error_body
+from attgraph.errors import AttgraphError, ServiceBusy, error_body
 
 __all__ = ["BadRequest", "MethodNotAllowed", "UnsupportedMediaType", "crash_response", "error_response",
            "install_handlers"]

@@ -1,14 +1,14 @@
 """Single-resource lookups sent by ``GET /sparql``, answered with as little machinery as the answer needs.
 
 The busiest request a service like this gets is "everything about one resource". When the query string holds
-only ``query`` (and perhaps ``format``) and the query has the lookup shape of :mod:`attgraph.lookups`, this
+only ``query`` (and perhaps ``format``) and the query has the lookup shape of :mod:`attgraph.engine.lookups`, this
 lane answers it without building the framework's request and response objects: the query string is parsed
 (once: the endpoint reuses it if the lane steps aside), the format negotiated, the lookup answered in this
-process by the executor (:meth:`attgraph.executor.LocalExecutor.lookup`) and the response written with the
+process by the executor (:meth:`attgraph.engine.executor.LocalExecutor.lookup`) and the response written with the
 same headers as :func:`~attgraph.web.responses.result_response` gives every query answer.
 
 What passes the lookup shape also passes the guard: the shape has no room for an update keyword, ``SERVICE``
-or ``FROM``, and nests at most :data:`~attgraph.lookups.DEEPEST` deep (the lane steps aside when the nesting
+or ``FROM``, and nests at most :data:`~attgraph.engine.lookups.DEEPEST` deep (the lane steps aside when the nesting
 limit is lower, and checks the size limit itself). Anything the lane cannot answer whole (another
 parameter, a format that cannot be had, an error from the engine, lookups no longer taken here) it leaves to
 the endpoint, which answers it, or reports the error, as it does every request.
@@ -20,14 +20,16 @@ from collections.abc import Callable
 
 from starlette.types import Scope, Send
 
-from ..errors import AttgraphError
-from ..executor import Answer, LocalExecutor
-from ..formats import RESULT_FORMATS
-from ..lookups import DEEPEST, lookup_end
-from ..negotiation import choose
+from attgraph.engine.executor import LocalExecutor
+from attgraph.engine.lookups import DEEPEST, lookup_end
+from attgraph.engine.requests import Answer
+from attgraph.errors import AttgraphError
+from attgraph.knowledge.formats import RESULT_FORMATS
+
 from .bodies import scope_fields
 from .context import Context
 from .middleware import SECURITY_HEADERS
+from .negotiation import choose
 from .responses import result_headers, serialize
 
 __all__ = ["LookupLane"]
@@ -43,7 +45,7 @@ class LookupLane:
         self.ctx = ctx
 
     def _lookup(self) -> Callable[[str, int, int], Answer | None] | None:
-        """The executor's :meth:`~attgraph.executor.LocalExecutor.lookup` if it takes lookups now, else
+        """The executor's :meth:`~attgraph.engine.executor.LocalExecutor.lookup` if it takes lookups now, else
         ``None`` (a remote executor, lookups no longer taken here, the service not started)."""
         try:
             executor = self.ctx.gateway.executor

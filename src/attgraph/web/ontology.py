@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..graph import KnowledgeGraph, internal_query
-from ..namespaces import ATT, OWL
+from attgraph.knowledge.graph import KnowledgeGraph, internal_query
+from attgraph.knowledge.namespaces import ATT, OWL
+
 from .render import Link, link
 
 __all__ = ["OntologyView", "TermView", "ontology_view"]

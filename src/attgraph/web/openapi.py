@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from ..namedqueries import NamedQuery
+from attgraph.knowledge.namedqueries import NamedQuery
+
 from .queries import formats_of
 from .sparql import SPARQL_PATH
 

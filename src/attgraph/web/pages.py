@@ -7,8 +7,9 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
-from ..errors import NotFound
-from ..namespaces import ATT
+from attgraph.errors import NotFound
+from attgraph.knowledge.namespaces import ATT
+
 from .context import Context
 
 __all__ = ["STATIC", "pages_router"]

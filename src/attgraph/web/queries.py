@@ -14,14 +14,15 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from .. import namedqueries
-from ..errors import AttgraphError, ParameterError
-from ..formats import GRAPH_FORMATS, RESULT_FORMATS, Format
-from ..guard import inspect
-from ..namedqueries import NamedQuery
-from ..negotiation import choose_view
+from attgraph.engine.guard import inspect
+from attgraph.errors import AttgraphError, ParameterError
+from attgraph.knowledge import namedqueries
+from attgraph.knowledge.formats import GRAPH_FORMATS, RESULT_FORMATS, Format
+from attgraph.knowledge.namedqueries import NamedQuery
+
 from .bodies import Fields, query_fields
 from .context import Context
+from .negotiation import choose_view
 from .render import result_table
 from .responses import result_response
 

@@ -14,8 +14,8 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..namespaces import BASE, ID, ONTOLOGY_IRI, compact
-from ..results import QueryResult, Term
+from attgraph.knowledge.namespaces import BASE, ID, ONTOLOGY_IRI, compact
+from attgraph.knowledge.results import QueryResult, Term
 
 __all__ = ["Cell", "Link", "ResultTable", "link", "local_path", "make_templates", "render", "result_table", "safe_href",
            "term_cell"]

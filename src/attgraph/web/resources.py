@@ -18,13 +18,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ..errors import NotFound
-from ..formats import GRAPH_FORMATS, Format, graph_format
-from ..graph import internal_query
-from ..namespaces import BASE, ID, ONTOLOGY_IRI
-from ..negotiation import choose_view
+from attgraph.errors import NotFound
+from attgraph.knowledge.formats import GRAPH_FORMATS, Format, graph_format
+from attgraph.knowledge.graph import internal_query
+from attgraph.knowledge.namespaces import BASE, ID, ONTOLOGY_IRI
+
 from .bodies import query_fields
 from .context import Context
+from .negotiation import choose_view
 from .ontology import ontology_view
 from .render import local_path
 from .responses import serialize

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from fastapi.responses import Response
 
-from ..errors import FormatError
-from ..executor import Answer
-from ..formats import Format
-from ..results import QueryResult
+from attgraph.engine.requests import Answer
+from attgraph.errors import FormatError
+from attgraph.knowledge.formats import Format
+from attgraph.knowledge.results import QueryResult
 
 __all__ = ["ROW_LIMIT_HEADER", "TRUNCATED_HEADER", "graph_result", "result_headers", "result_response", "serialize"]
 

@@ -9,8 +9,9 @@ import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from ..errors import AttgraphError
-from ..search import Hit
+from attgraph.errors import AttgraphError
+from attgraph.knowledge.search import Hit
+
 from .bodies import query_fields
 from .context import Context
 
@@ -41,7 +42,7 @@ def search_router(ctx: Context) -> APIRouter:
     async def hits(text: str, limit: int) -> list[Hit]:
         if not text:
             return []
-        return await anyio.to_thread.run_sync(ctx.graph.search, text, limit)
+        return await anyio.to_thread.run_sync(ctx.search, text, limit)
 
     @router.get("/api/search", summary="Search labels and source text (JSON)")
     async def search_api(request: Request) -> JSONResponse:

@@ -18,15 +18,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from ..errors import AttgraphError, FormatError, QueryError, QueryRefused
-from ..formats import GRAPH_FORMATS, RESULT_FORMATS
-from ..negotiation import choose, choose_view
-from ..results import QueryResult
+from attgraph.errors import AttgraphError, FormatError, QueryError, QueryRefused
+from attgraph.knowledge.formats import GRAPH_FORMATS, RESULT_FORMATS
+from attgraph.knowledge.results import QueryResult
+
 from .bodies import Fields, media_type, parse_fields, query_fields, read_body
 from .context import Context
 from .errors import UnsupportedMediaType, crash_response, error_response
 from .lookups import LookupLane
 from .middleware import secured
+from .negotiation import choose, choose_view
 from .responses import result_response, serialize
 
 __all__ = ["SPARQL_PATH", "ProtocolRequest", "SparqlFastPath", "protocol_request", "sparql_routes"]

@@ -2,7 +2,7 @@
 
 Data comes as a file or pasted text (a multipart or urlencoded form, fields ``file``, ``data`` and
 ``format``) or, for the API, as the raw body with its RDF media type as ``Content-Type``. Each validation
-runs in a process of its own (:mod:`attgraph.validation_job`) that has no network, a memory cap and a
+runs in a process of its own (:mod:`attgraph.engine.validation_job`) that has no network, a memory cap and a
 deadline (``ATTGRAPH_VALIDATION_TIMEOUT``); at most ``max(1, workers // 2)`` run at once. The report comes
 back as a page, JSON or the SHACL report graph in Turtle.
 """
@@ -22,12 +22,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
-from ..errors import AttgraphError, FormatError, QueryTimeout, ServiceBusy
-from ..formats import GRAPH_FORMATS, Format, by_extension, graph_format
-from ..negotiation import choose_view
+from attgraph.errors import AttgraphError, FormatError, QueryTimeout, ServiceBusy
+from attgraph.knowledge.formats import GRAPH_FORMATS, Format, by_extension, graph_format
+
 from .bodies import media_type, parse_fields, query_fields, read_body, read_multipart
 from .context import Context
 from .errors import UnsupportedMediaType
+from .negotiation import choose_view
 
 __all__ = ["REPORT_FORMATS", "Upload", "validate_router"]
 
@@ -109,7 +110,7 @@ class Validator:
             raise ServiceBusy(f"too many validations at once (at most {self.capacity}); try again in {retry} s",
                               {"retry_after": retry, "limit": self.capacity})
         self.running += 1
-        command = [sys.executable, "-m", "attgraph.validation_job", str(settings.root), upload.format.name,
+        command = [sys.executable, "-m", "attgraph.engine.validation_job", str(settings.root), upload.format.name,
                    upload.name, str(settings.max_upload_triples), str(settings.worker_memory_mb),
                    str(os.getpid())]
         try:

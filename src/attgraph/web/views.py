@@ -1,4 +1,4 @@
-"""What a resource page shows, assembled from the rows of the page queries in ``src/attgraph/sparql/``.
+"""What a resource page shows, assembled from the rows of the page queries in ``src/attgraph/knowledge/sparql/``.
 
 A page has the resource's labels in English and Chinese, its types, every property with its values (IRIs
 as labelled links), the inverse links (what points at it), the source units it was derived from with their
@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from .. import svg
-from ..namespaces import ATT, PROV, RDF, RDFS, SKOS, compact
-from ..results import Term
+from attgraph.knowledge.namespaces import ATT, PROV, RDF, RDFS, SKOS, compact
+from attgraph.knowledge.results import Term
+
+from . import svg
 from .context import Context
 from .render import Link
 

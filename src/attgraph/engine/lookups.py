@@ -20,10 +20,10 @@ service's default dataset (the union of the named graphs; the default graph of o
 only there: a query naming its own dataset is not taken.
 
 Reading the in-memory store writes to some of its pages (reference counts), and a page a forked process
-writes becomes its own copy (see :mod:`attgraph.worker`); a lookup makes a few kilobytes its own, a service
+writes becomes its own copy (see :mod:`attgraph.engine.worker`); a lookup makes a few kilobytes its own, a service
 process answering lookups of every resource would in time hold a copy of much of the store. So
 :class:`Lookups` counts what its lookups have made private and closes past ``limit_mb``; lookups go to the
-workers from then on. The executor (:meth:`attgraph.executor.LocalExecutor.here`) decides what to send here.
+workers from then on. The executor (:meth:`attgraph.engine.executor.LocalExecutor.here`) decides what to send here.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES, prefixes_for
+from attgraph.knowledge.namespaces import PREFIXES, prefixes_for
+
 from .worker import evaluate
 
 __all__ = ["DEEPEST", "Lookups", "lookup_end"]

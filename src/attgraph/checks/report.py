@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .loader import bind_prefixes
-from .validation import SEVERITIES, ValidationReport, ValidationResult, counts_text
+from attgraph.knowledge.loader import bind_prefixes
+
+from .findings import SEVERITIES, ValidationReport, ValidationResult, counts_text
 
 __all__ = ["REPORT_FORMATS", "render", "render_json", "render_text", "render_turtle"]
 

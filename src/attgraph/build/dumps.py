@@ -1,5 +1,5 @@
-"""``attgraph build``: the gate (SHACL and OWL checks of our own data), then the dumps, the dataset
-description and the inferences written to ``dist/``.
+"""What ``attgraph build`` writes to ``dist/`` once the gate (:mod:`attgraph.build.gate`) has passed: the
+dumps, the dataset description and the inferences.
 
 Dumps are canonical: blank nodes are relabelled by RDFC-1.0 and statements sorted, so two builds of the
 same input are byte-identical.
@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .formats import Format, graph_format
-from .graph import KnowledgeGraph, internal_query
-from .namespaces import BASE, PREFIXES
+from attgraph.knowledge.formats import Format, graph_format
+from attgraph.knowledge.graph import KnowledgeGraph, internal_query
+from attgraph.knowledge.inferred import INFERRED_FILE, inputs_digest, write_inferred
+from attgraph.knowledge.namespaces import BASE, PREFIXES
 
-__all__ = ["DATASET_IRI", "DUMPS", "BuildReport", "build", "canonical_quads", "gate", "void_description",
+__all__ = ["DATASET_IRI", "DUMPS", "BuildReport", "build", "canonical_quads", "void_description",
            "write_inferences"]
 
 DATASET_IRI = BASE + "dataset"
@@ -77,33 +78,7 @@ def build(graph: KnowledgeGraph, out_dir: Path) -> BuildReport:
     return BuildReport(out_dir, written, len(quads))
 
 
-def gate(graph: KnowledgeGraph) -> list[ox.Triple]:
-    """Validate and reason over our own data; raise ValidationFailed (exit 2) with the summary if either fails.
-
-    Returns the inferences to attach and write.
-    """
-    from .errors import ValidationFailed
-    from .reasoning import check_project
-
-    checked, reasoned = check_project(graph)
-    if checked.conforms and reasoned.ok:
-        return list(reasoned.inferred)
-    lines = ["our own data does not pass the checks; nothing was built"]
-    if not checked.conforms:
-        lines.append(f"SHACL: {checked.summary()}")
-        lines.extend(f"  {shape}: {len(results)}" for shape, results in checked.by_shape().items())
-        lines.append("  run `attgraph validate` for the full report")
-    if not reasoned.ok:
-        lines.append("OWL: " + "; ".join(reasoned.problems()))
-        lines.append("  run `attgraph reason` for details")
-    raise ValidationFailed("\n".join(lines), {"conforms": checked.conforms, "violations": checked.violations,
-                                              "consistent": reasoned.consistent,
-                                              "unsatisfiable": list(reasoned.unsatisfiable)})
-
-
 def write_inferences(graph: KnowledgeGraph, inferred: list[ox.Triple], out_dir: Path) -> str:
     """Write ``inferred.ttl`` (stamped with the digest of the loaded files) and say what was written."""
-    from .reasoning import INFERRED_FILE, inputs_digest, write_inferred
-
     size = write_inferred(inferred, out_dir / INFERRED_FILE, inputs_digest(graph.files))
     return f"{INFERRED_FILE}  {size} bytes ({len(inferred)} inferred statements)"

@@ -1,14 +1,9 @@
-"""Where queries are evaluated: one small interface, :class:`Executor`, and the local worker pool.
+"""The local worker pool: where queries are evaluated when the service holds its own store (the
+:class:`~attgraph.engine.requests.Executor` interface is in :mod:`attgraph.engine.requests`).
 
-Every served query reaches an executor as a :class:`QueryRequest` (text, bound values, dataset, deadline,
-row cap) and comes back as an :class:`Answer` (a complete :class:`~attgraph.results.QueryResult`). The
-safety rules (lexical guard, graph checks, concurrency cap, limits) live in front of this interface, in
-:mod:`attgraph.gateway`; an executor only has to honour the deadline and the row cap. A remote executor
-(the service in front of a SPARQL server) implements the same methods.
-
-:class:`LocalExecutor` runs queries in worker processes (:mod:`attgraph.worker`), because an engine cannot
+:class:`LocalExecutor` runs queries in worker processes (:mod:`attgraph.engine.worker`), because an engine cannot
 be interrupted from a thread: at the deadline the worker is killed and a fresh one takes its place. Workers
-are forked by a fork server (:mod:`attgraph.forkserver`) from the process that loaded the store, so they
+are forked by a fork server (:mod:`attgraph.engine.forkserver`) from the process that loaded the store, so they
 share its memory. The event loop talks to them directly over Unix sockets: no thread sits between a request
 and its worker.
 """
@@ -19,97 +14,27 @@ import asyncio
 import queue
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import QueryAborted, QueryError, QuerySyntaxError, QueryTimeout
-from .forkserver import ForkClient, ForkServer, Spawned
-from .lookups import Lookups, lookup_end
-from .namespaces import PREFIXES
-from .results import QueryResult
-from .worker import HEADER, pack_frame
+from attgraph.errors import QueryAborted, QueryError, QueryTimeout
+from attgraph.knowledge.namespaces import PREFIXES
+from attgraph.knowledge.results import QueryResult
 
-__all__ = ["Answer", "DatasetSpec", "Executor", "LocalExecutor", "QueryRequest", "syntax_error"]
+from .forkserver import ForkClient, ForkServer
+from .lookups import Lookups, lookup_end
+from .pool import Pool, Worker, ready, receive
+from .requests import UNION, Answer, QueryRequest, syntax_error
+from .worker import pack_frame
+
+__all__ = ["LocalExecutor"]
 
 _START_TIMEOUT = 60.0
 #: A worker that has made more than its share of memory its own is replaced once idle this long (seconds).
 _IDLE_SECONDS = 2.0
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    """The dataset a query runs over.
-
-    ``default_graphs=None`` means the union of every graph; ``named_graphs=None`` means every named graph.
-    ``from_query`` says the query's own ``FROM``/``FROM NAMED`` clauses define the dataset.
-    """
-
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-    from_query: bool = False
-
-
-#: The service's default dataset: the union of every graph.
-_UNION = DatasetSpec()
-
-
-@dataclass(frozen=True)
-class QueryRequest:
-    """One query to evaluate, already checked: the text, values bound by the engine, the dataset, the
-    deadline (a :func:`time.monotonic` instant) and the most rows or triples to return."""
-
-    text: str
-    deadline: float
-    max_rows: int
-    substitutions: Mapping[str, ox.NamedNode | ox.Literal] = field(default_factory=dict)
-    dataset: DatasetSpec = DatasetSpec()
-    prefixes: Mapping[str, str] = field(default_factory=dict)
-    #: The time the query was given in all (seconds), for messages; 0 when unknown.
-    timeout: float = 0.0
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A complete result, whether the row cap cut it, how long it took in all and how long the engine took
-    (seconds; ``engine`` is 0 when the executor cannot tell)."""
-
-    result: QueryResult
-    truncated: bool
-    elapsed: float
-    engine: float = 0.0
-
-
-class Executor(Protocol):
-    """Evaluates checked queries before their deadline."""
-
-    def start(self) -> None:
-        """Get ready to answer (spawn workers, open connections)."""
-
-    async def evaluate(self, request: QueryRequest) -> Answer:
-        """Evaluate ``request``; raise :class:`QueryTimeout` at the deadline, :class:`QuerySyntaxError` or
-        :class:`QueryError` for a bad query, :class:`QueryAborted` if evaluation died."""
-
-    def close(self) -> None:
-        """Stop everything started by :meth:`start`."""
-
-    def status(self) -> dict[str, Any]:
-        """Numbers for ``/health``."""
-
-
-def syntax_error(message: str) -> QuerySyntaxError:
-    """The error for an engine parse message such as ``error at 1:12: expected …``, with line and column."""
-    import re
-
-    details: dict[str, object] = {"reason": message}
-    match = re.search(r"error at (\d+):(\d+)", message)
-    if match:
-        details.update(line=int(match[1]), column=int(match[2]))
-    return QuerySyntaxError(f"the query does not parse: {message}", details)
 
 
 def _term_json(term: ox.NamedNode | ox.Literal) -> dict[str, str]:
@@ -120,140 +45,6 @@ def _term_json(term: ox.NamedNode | ox.Literal) -> dict[str, str]:
     return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
 
 
-class _Worker:
-    """One worker process: its socket (non-blocking once ready), whether it has left the network, the memory
-    it has made its own (bytes, from its last reply) and since when it has been idle."""
-
-    def __init__(self, spawned: Spawned, isolated: bool) -> None:
-        self.spawned = spawned
-        self.sock = spawned.sock
-        self.pid = spawned.pid
-        self.isolated = isolated
-        self.private = 0
-        self.idle_since = time.monotonic()
-
-
-class _Pool:
-    """Idle workers, handed straight to whoever waits longest for one. Safe across threads and event loops:
-    a worker released in one thread reaches a waiter of another loop through ``call_soon_threadsafe``."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._idle: deque[_Worker] = deque()
-        self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]] = deque()
-
-    def __len__(self) -> int:
-        return len(self._idle)
-
-    async def acquire(self) -> _Worker:
-        """An idle worker, or the first one released (the caller bounds the wait: cancel it)."""
-        with self._lock:
-            if self._idle:
-                return self._idle.pop()
-            loop = asyncio.get_running_loop()
-            future: asyncio.Future[_Worker] = loop.create_future()
-            waiter = (loop, future)
-            self._waiters.append(waiter)
-        try:
-            return await future
-        except BaseException:
-            with self._lock:
-                if waiter in self._waiters:
-                    self._waiters.remove(waiter)
-            if future.done() and not future.cancelled():
-                self.release(future.result())
-            raise
-
-    def release(self, worker: _Worker, spare: Callable[[_Worker], bool] | None = None) -> bool:
-        """Give ``worker`` to the longest waiter, or keep it idle; with ``spare``, keep it only if no idle
-        worker is ``spare`` already (else return False: the caller lets it go)."""
-        with self._lock:
-            while self._waiters:
-                loop, future = self._waiters.popleft()
-                if not future.done():
-                    break
-            else:
-                if spare is not None and spare(worker) and any(spare(idle) for idle in self._idle):
-                    return False
-                self._idle.append(worker)
-                return True
-        try:
-            loop.call_soon_threadsafe(self._deliver, future, worker)
-        except RuntimeError:  # that loop has closed
-            return self.release(worker, spare)
-        return True
-
-    def _deliver(self, future: asyncio.Future[_Worker], worker: _Worker) -> None:
-        if future.done():
-            self.release(worker)
-        else:
-            future.set_result(worker)
-
-    def take(self, wanted: Callable[[_Worker], bool]) -> list[_Worker]:
-        """Take the idle workers for which ``wanted`` is true out of the pool."""
-        with self._lock:
-            taken = [w for w in self._idle if wanted(w)]
-            for worker in taken:
-                self._idle.remove(worker)
-        return taken
-
-    def drain(self) -> list[_Worker]:
-        """Take every idle worker out."""
-        with self._lock:
-            taken = list(self._idle)
-            self._idle.clear()
-        return taken
-
-
-async def _receive(loop: asyncio.AbstractEventLoop, sock: Any) -> tuple[dict[str, Any], bytes]:
-    """Read one reply frame from a worker's socket; ``EOFError`` if the worker died."""
-    import json
-
-    buffer = bytearray()
-    while len(buffer) < HEADER.size:
-        chunk = await loop.sock_recv(sock, 1 << 16)
-        if not chunk:
-            raise EOFError
-        buffer += chunk
-    header_size, payload_size = HEADER.unpack_from(buffer)
-    total = HEADER.size + header_size + payload_size
-    if len(buffer) < total:
-        whole = bytearray(total)
-        whole[:len(buffer)] = buffer
-        view = memoryview(whole)
-        got = len(buffer)
-        while got < total:
-            count = await loop.sock_recv_into(sock, view[got:])
-            if not count:
-                raise EOFError
-            got += count
-        buffer = whole
-    header = json.loads(bytes(buffer[HEADER.size:HEADER.size + header_size]).decode("utf-8"))
-    return header, bytes(buffer[HEADER.size + header_size:total])
-
-
-def _ready(spawned: Spawned, timeout: float) -> bool:
-    """Wait for a new worker's ready frame; whether it left the network. Raises ``OSError``/``EOFError``."""
-    import json
-
-    sock = spawned.sock
-    sock.settimeout(timeout)
-    head = b""
-    while len(head) < HEADER.size:
-        chunk = sock.recv(HEADER.size - len(head))
-        if not chunk:
-            raise EOFError
-        head += chunk
-    header_size, payload_size = HEADER.unpack(head)
-    body = b""
-    while len(body) < header_size + payload_size:
-        chunk = sock.recv(header_size + payload_size - len(body))
-        if not chunk:
-            raise EOFError
-        body += chunk
-    sock.setblocking(False)
-    return bool(json.loads(body[:header_size]).get("isolated"))
-
 
 class LocalExecutor:
     """A pool of query workers over ``store``.
@@ -263,7 +54,7 @@ class LocalExecutor:
     ``source`` naming an on-disk store folder, workers open that (read-only) instead of sharing ``store``.
     Replacement workers are requested from one supervisor thread, so the event loop never waits for a fork.
 
-    A worker shares the store's pages until its queries write to them (see :func:`attgraph.worker.serve`):
+    A worker shares the store's pages until its queries write to them (see :func:`attgraph.engine.worker.serve`):
     a worker busy with scans soon holds its own copy of much of the store, and scans run faster on it than on
     a fresh fork, which pays for every first write. So one worker that has made more than ``private_mb`` MiB
     its own ("grown") is kept for the next heavy query; a second grown worker coming back while one is idle
@@ -272,7 +63,7 @@ class LocalExecutor:
     those busy; when the load goes, it returns to the shared minimum.
 
     With ``lookups_mb`` above 0 and the store in memory, single-resource lookups are answered in this process
-    instead (their cost is bounded by their shape, see :mod:`attgraph.lookups`) until they have made
+    instead (their cost is bounded by their shape, see :mod:`attgraph.engine.lookups`) until they have made
     ``lookups_mb`` MiB of the store's pages this process's own.
     """
 
@@ -288,9 +79,9 @@ class LocalExecutor:
         self._forks = forks
         self._own_forks = False
         self._client: ForkClient | None = None
-        self._pool = _Pool()
+        self._pool = Pool()
         self._spawns: queue.Queue[int | None] = queue.Queue()
-        self._all: dict[int, _Worker] = {}
+        self._all: dict[int, Worker] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -338,13 +129,13 @@ class LocalExecutor:
                     self._spawns.put(1)
                     continue
                 try:
-                    isolated = _ready(spawned, _START_TIMEOUT)
+                    isolated = ready(spawned, _START_TIMEOUT)
                 except (OSError, EOFError, ValueError):
                     spawned.kill()
                     time.sleep(0.5)
                     self._spawns.put(1)
                     continue
-                worker = _Worker(spawned, isolated)
+                worker = Worker(spawned, isolated)
                 with self._lock:
                     if self._closed:
                         spawned.kill()
@@ -364,18 +155,18 @@ class LocalExecutor:
             self._let_go(worker)
         return len(grown)
 
-    def _let_go(self, worker: _Worker) -> None:
+    def _let_go(self, worker: Worker) -> None:
         """End an idle worker (closing its socket ends it) and count it as retired."""
         worker.spawned.close()
         with self._lock:
             self._all.pop(worker.pid, None)
             self.retired += 1
 
-    def _grown(self, worker: _Worker) -> bool:
+    def _grown(self, worker: Worker) -> bool:
         """Whether ``worker`` has made more memory its own than ``private_mb`` allows."""
         return 0 < self._private_limit < worker.private
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: Worker) -> None:
         """Kill ``worker`` (waiting briefly until it is gone) and ask for a fresh one."""
         worker.spawned.kill_and_wait()
         with self._lock:
@@ -405,11 +196,11 @@ class LocalExecutor:
             task.cancel()
 
         timer = loop.call_later(max(0.0, request.deadline - started), expire)
-        worker: _Worker | None = None
+        worker: Worker | None = None
         try:
             worker = await self._pool.acquire()
             await loop.sock_sendall(worker.sock, pack_frame(self._header(request)))
-            reply, payload = await _receive(loop, worker.sock)
+            reply, payload = await receive(loop, worker.sock)
         except asyncio.CancelledError:
             if worker is not None:  # the worker is mid-query: it cannot be reused
                 self._replace(worker)
@@ -456,8 +247,8 @@ class LocalExecutor:
 
     def here(self, request: QueryRequest) -> Answer | None:
         """The answer to ``request`` computed in this process, if it is a single-resource lookup (see
-        :mod:`attgraph.lookups`) over the default dataset and lookups are still taken here; else ``None``."""
-        if self._lookups is None or not self._lookups.open or request.dataset != _UNION:
+        :mod:`attgraph.engine.lookups`) over the default dataset and lookups are still taken here; else ``None``."""
+        if self._lookups is None or not self._lookups.open or request.dataset != UNION:
             return None
         bound = [name for name, term in request.substitutions.items() if isinstance(term, ox.NamedNode)]
         end = lookup_end(request.text, bound)
@@ -468,7 +259,7 @@ class LocalExecutor:
     def lookup(self, text: str, end: int, max_rows: int,
                substitutions: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
                prefixes: Mapping[str, str] = PREFIXES) -> Answer | None:
-        """The answer to the lookup ``text`` (:func:`~attgraph.lookups.lookup_end` found its group to end at
+        """The answer to the lookup ``text`` (:func:`~attgraph.engine.lookups.lookup_end` found its group to end at
         ``end``) computed in this process, or ``None`` if lookups are not taken here (any more). The row cap
         becomes part of the query (``LIMIT`` one past it), which bounds the work; errors are raised as
         :meth:`evaluate` raises them."""

@@ -9,7 +9,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .errors import LoadError
+from attgraph.errors import LoadError
+
 from .namespaces import PREFIXES, graph_iri
 
 __all__ = ["LoadedFile", "bind_prefixes", "discover", "load_files", "parse_file"]

@@ -1,10 +1,10 @@
 """Validating one upload in a process of its own:
-``python -m attgraph.validation_job ROOT FORMAT NAME MAX_TRIPLES MEMORY_MB PARENT_PID < data > report``.
+``python -m attgraph.engine.validation_job ROOT FORMAT NAME MAX_TRIPLES MEMORY_MB PARENT_PID < data > report``.
 
 The service runs each upload's validation here so that a deadline can stop it (the process is killed) and
 so that pySHACL never holds the service's interpreter. The process leaves the network (where the kernel
-allows it) and caps its memory before it reads a byte; the data is parsed by :mod:`attgraph.rdfinput`,
-which never fetches anything, and validated by :mod:`attgraph.validation` with our ontology beside it.
+allows it) and caps its memory before it reads a byte; the data is parsed by :mod:`attgraph.checks.rdfinput`,
+which never fetches anything, and validated by :mod:`attgraph.checks.validation` with our ontology beside it.
 
 It prints one JSON object: ``{"ok": true, "report": {...}, "turtle": "..."}`` or
 ``{"ok": false, "error": {...}}`` (the error body of :func:`attgraph.errors.error_body`).
@@ -24,18 +24,18 @@ __all__ = ["main", "report_json"]
 
 
 def report_json(report: Any) -> dict[str, Any]:
-    """A :class:`~attgraph.validation.ValidationReport` as JSON: verdict, counts and every result."""
+    """A :class:`~attgraph.checks.findings.ValidationReport` as JSON: verdict, counts and every result."""
     return {"conforms": report.conforms, "summary": report.summary(), "violations": report.violations,
             "warnings": report.warnings, "infos": report.infos,
             "results": [{**asdict(r), "sources": list(r.sources)} for r in report.results]}
 
 
 def _validate(root: Path, format_name: str, name: str, max_triples: int, data: bytes) -> dict[str, Any]:
-    from .errors import AttgraphError, PayloadTooLarge, error_body
-    from .formats import graph_format
-    from .rdfinput import UserInput, read_bytes
-    from .settings import Settings
-    from .validation import data_for_files, load_shapes, validate
+    from attgraph.checks.rdfinput import UserInput, read_bytes
+    from attgraph.checks.validation import data_for_files, load_shapes, validate
+    from attgraph.errors import AttgraphError, PayloadTooLarge, error_body
+    from attgraph.knowledge.formats import graph_format
+    from attgraph.settings import Settings
 
     try:
         fmt = graph_format(format_name)

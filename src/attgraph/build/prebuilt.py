@@ -34,12 +34,11 @@ from typing import Literal
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from . import __version__
-from .errors import LoadError
-from .executor import Executor
-from .graph import KnowledgeGraph
-from .loader import discover
-from .settings import Settings
+from attgraph import __version__
+from attgraph.errors import LoadError
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.loader import discover
+from attgraph.settings import Settings
 
 __all__ = [
     "FORMAT",
@@ -50,7 +49,6 @@ __all__ = [
     "build_store",
     "input_paths",
     "load_graph",
-    "open_for_serving",
     "open_graph",
     "open_prebuilt",
     "read_manifest",
@@ -280,21 +278,3 @@ def build_store(settings: Settings, graph: KnowledgeGraph | None = None,
     elif inputs is None:
         inputs = stamp_inputs([item.path for item in graph.files], settings.root)
     return write_store(graph, store_dir(settings), inputs, _kind(settings))
-
-
-def open_for_serving(settings: Settings, *, rebuild: bool = True) -> tuple[KnowledgeGraph, Executor | None]:
-    """The graph a service process answers from, and the executor to give the app (``None``: the local
-    worker pool). With ``ATTGRAPH_STORE`` the data stay in the remote store (:class:`RemoteGraph`); otherwise
-    the prebuilt store is opened (built first if stale and ``rebuild``)."""
-    if settings.store_url:
-        from .remote import RemoteExecutor, RemoteGraph
-
-        executor = RemoteExecutor(settings.store_url, max_bytes=settings.remote_max_bytes)
-        executor.start()
-        try:
-            return RemoteGraph(settings, executor), executor
-        except BaseException:
-            executor.close()
-            raise
-    graph, _ = load_graph(settings, rebuild=rebuild)
-    return graph, None

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from .errors import FormatError
-from .formats import Format
+from attgraph.errors import FormatError
+from attgraph.knowledge.formats import Format
 
 __all__ = ["ALIASES", "HTML", "choose", "choose_view", "parse_accept", "quality"]
 

@@ -2,7 +2,7 @@
 
 A SELECT or ASK result is kept as SPARQL-JSON bytes and a CONSTRUCT/DESCRIBE result as N-Triples, so a
 result is complete (serialized) before anyone starts sending it, and can be rendered to every format of
-:mod:`attgraph.formats` without running the query again.
+:mod:`attgraph.knowledge.formats` without running the query again.
 """
 
 from __future__ import annotations

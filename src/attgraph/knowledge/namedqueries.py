@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import NotFound, ParameterError
+from attgraph.errors import NotFound, ParameterError
+
 from .namespaces import PREFIXES, XSD
 
 __all__ = ["PARAMETER_TYPES", "NamedQuery", "Parameter", "load_catalog", "load_query", "parse_header"]

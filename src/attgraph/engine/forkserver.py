@@ -1,5 +1,5 @@
 """The fork server: a small process, forked once from the process that loaded the store, that forks query
-workers (:mod:`attgraph.worker`) on request.
+workers (:mod:`attgraph.engine.worker`) on request.
 
 Forking shares the loaded store between every worker (the pages stay the same physical memory until one
 is written, and workers only read), so a new worker is ready in milliseconds and costs a few megabytes, not
@@ -29,7 +29,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import QueryError
+from attgraph.errors import QueryError
+
 from .worker import name_process, serve
 
 __all__ = ["ForkClient", "ForkServer", "Spawned"]

@@ -1,8 +1,9 @@
-"""Remote-store mode: the service in front of an existing SPARQL server, and ``attgraph push`` to fill it.
+"""Remote-store mode: the service in front of an existing SPARQL server (``attgraph push`` fills it, see
+:mod:`attgraph.engine.push`; :mod:`attgraph.engine.remote_graph` is the graph object over it).
 
-:class:`RemoteExecutor` implements :class:`~attgraph.executor.Executor` over the SPARQL 1.1 Protocol, so every
+:class:`RemoteExecutor` implements :class:`~attgraph.engine.requests.Executor` over the SPARQL 1.1 Protocol, so every
 safety rule of the service (the lexical guard, graph checks, the concurrency cap, limits) still applies: it
-sits behind :class:`~attgraph.gateway.Gateway` like the local pool. It adds its own guards on the HTTP call:
+sits behind :class:`~attgraph.engine.gateway.Gateway` like the local pool. It adds its own guards on the HTTP call:
 the query's deadline is the timeout of the whole exchange, a response larger than
 ``ATTGRAPH_REMOTE_MAX_BYTES`` is cut off and refused, and the row cap is applied to what comes back.
 
@@ -18,9 +19,6 @@ What the remote server is told:
   ``union-default-graph`` parameter, which covers every graph of the store (so give the service a store of
   its own); elsewhere with the standard ``default-graph-uri`` and ``named-graph-uri`` for each graph we hold,
   which Oxigraph evaluates 5× slower on aggregations.
-
-:func:`push` loads the built dataset into a server through the SPARQL 1.1 Graph Store HTTP Protocol: one
-``PUT`` per named graph (each replaced whole), optionally deleting graphs of ours the build no longer has.
 """
 
 from __future__ import annotations
@@ -28,53 +26,30 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, cast
-from urllib.parse import urlencode, urlsplit
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
-from .errors import AttgraphError, QueryError, QueryTimeout
-from .executor import Answer, QueryRequest, syntax_error
-from .graph import KnowledgeGraph, internal_query
+from attgraph.errors import AttgraphError, QueryError, QueryTimeout
+from attgraph.knowledge.graph import internal_query
+from attgraph.knowledge.namespaces import GRAPH
+from attgraph.knowledge.results import QueryResult
+
 from .guard import tokens
-from .namespaces import GRAPH, PREFIXES
-from .results import QueryResult
-from .settings import Settings
+from .http import HttpClient, Reply, StoreUnavailable, TooLarge
+from .requests import Answer, QueryRequest, syntax_error
 
-__all__ = [
-    "PushReport",
-    "RemoteExecutor",
-    "RemoteGraph",
-    "StoreUnavailable",
-    "bind_values",
-    "list_graphs",
-    "prefix_header",
-    "push",
-]
+__all__ = ["RemoteExecutor", "StoreUnavailable", "bind_values", "list_graphs", "prefix_header"]
 
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _ACCEPT = f"{_RESULTS_JSON}, {_NTRIPLES};q=0.9"
 _FORM = "application/x-www-form-urlencoded"
 _POSITION = re.compile(r"error at (\d+):(\d+)")
-_CONNECT_TIMEOUT = 5.0
-#: Seconds the service's own queries may take on the remote store (see :meth:`RemoteGraph.query`).
-_INTERNAL_TIMEOUT = 300.0
-
-
-class StoreUnavailable(AttgraphError):
-    """The remote store could not be reached or answered with an error of its own."""
-
-    code = "store_unavailable"
-    status = 502
 
 
 def _term_text(term: ox.NamedNode | ox.Literal) -> str:
@@ -154,109 +129,6 @@ def bind_values(text: str, values: Mapping[str, ox.NamedNode | ox.Literal]) -> s
     raise ValueError("no WHERE group")
 
 
-@dataclass(frozen=True)
-class _Reply:
-    status: int
-    media_type: str
-    server: str
-    body: bytes
-
-
-class _TooLarge(Exception):
-    """An answer went over the size cap (raised inside :class:`_Http`)."""
-
-
-class _Http:
-    """HTTP/1.1 to one server with the standard library: a keep-alive connection per thread, a deadline for
-    the whole exchange and a cap on the answer's size. About 0.2 ms a request on loopback, against 1 ms for
-    httpx, which matters on the path of every query."""
-
-    def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) URL: {url}")
-        self.https = parts.scheme == "https"
-        self.host = parts.hostname
-        self.port = parts.port or (443 if self.https else 80)
-        self.path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        self._local = threading.local()
-        self._all: set[http.client.HTTPConnection] = set()
-        self._lock = threading.Lock()
-
-    def _connection(self, timeout: float) -> http.client.HTTPConnection:
-        conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = (http.client.HTTPSConnection(self.host, self.port, timeout=timeout) if self.https
-                    else http.client.HTTPConnection(self.host, self.port, timeout=timeout))
-            self._local.conn = conn
-            with self._lock:
-                self._all.add(conn)
-        return conn
-
-    def _drop(self) -> None:
-        conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
-            with self._lock:
-                self._all.discard(conn)
-
-    def close(self) -> None:
-        """Close every connection."""
-        with self._lock:
-            connections = list(self._all)
-            self._all.clear()
-        for conn in connections:
-            conn.close()
-
-    def exchange(self, method: str, path: str, body: bytes | Iterator[bytes] | None, headers: dict[str, str],
-                 deadline: float, max_bytes: int) -> _Reply:
-        """Send one request and read the whole answer before ``deadline``. Raises ``TimeoutError``,
-        :class:`_TooLarge`, or ``OSError``/``http.client.HTTPException`` if the server cannot be reached."""
-        for attempt in (1, 2):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            conn = self._connection(min(remaining, _CONNECT_TIMEOUT))
-            fresh = conn.sock is None
-            try:
-                if fresh:
-                    conn.connect()
-                assert conn.sock is not None
-                conn.sock.settimeout(max(0.001, deadline - time.monotonic()))
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-            except (TimeoutError, OSError, http.client.HTTPException):
-                self._drop()
-                if fresh or attempt == 2 or time.monotonic() >= deadline or not isinstance(body, bytes | None):
-                    raise
-                continue  # a kept-alive connection the server had closed: once more on a new one
-            try:
-                chunks: list[bytes] = []
-                size = 0
-                while True:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        raise TimeoutError
-                    if conn.sock is not None:
-                        conn.sock.settimeout(remaining)
-                    chunk = response.read(1 << 16)
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise _TooLarge
-                    chunks.append(chunk)
-            except BaseException:
-                self._drop()
-                raise
-            if response.will_close:
-                self._drop()
-            media = (response.getheader("content-type") or "").split(";")[0].strip().lower()
-            return _Reply(response.status, media, response.getheader("server") or "", b"".join(chunks))
-        raise AssertionError("unreachable")
-
-
 class RemoteExecutor:
     """Evaluates queries on a SPARQL 1.1 Protocol endpoint (``ATTGRAPH_STORE``).
 
@@ -269,7 +141,7 @@ class RemoteExecutor:
         self.url = url
         self.graphs: tuple[str, ...] | None = tuple(graphs) if graphs is not None else None
         self.max_bytes = max_bytes
-        self._http: _Http | None = None
+        self._http: HttpClient | None = None
         self._lock = threading.Lock()
         self.requests = 0
         self.failures = 0
@@ -281,7 +153,7 @@ class RemoteExecutor:
         """Open the connection pool and check the store answers; learn the graphs if none were given, and
         whether the server is Oxigraph (which has a faster way to ask for the union of the graphs)."""
         try:
-            self._http = _Http(self.url)
+            self._http = HttpClient(self.url)
         except ValueError as error:
             raise StoreUnavailable(str(error), {"store": self.url}) from None
         held, server = _graphs_and_server(self._http, 30.0)
@@ -329,7 +201,7 @@ class RemoteExecutor:
                 fields += [("named-graph-uri", g) for g in named]
         return fields, shift
 
-    def _send(self, fields: list[tuple[str, str]], deadline: float, max_bytes: int) -> _Reply:
+    def _send(self, fields: list[tuple[str, str]], deadline: float, max_bytes: int) -> Reply:
         transport = self._http
         if transport is None:
             raise StoreUnavailable("the remote store is not connected (the service is not started)")
@@ -340,7 +212,7 @@ class RemoteExecutor:
         except TimeoutError:
             raise QueryTimeout("the query was stopped at its deadline (the store did not answer in time)",
                                {"limit": limit}) from None
-        except _TooLarge:
+        except TooLarge:
             raise QueryError(f"the store's answer is larger than {max_bytes} bytes", {"limit": max_bytes},
                              code="result_too_large", status=502) from None
         except (OSError, http.client.HTTPException) as error:
@@ -369,7 +241,7 @@ class RemoteExecutor:
 
         return await anyio.to_thread.run_sync(self.run, request)
 
-    def _result(self, reply: _Reply, shift: int, max_rows: int) -> tuple[QueryResult, bool]:
+    def _result(self, reply: Reply, shift: int, max_rows: int) -> tuple[QueryResult, bool]:
         if reply.status == 400:
             message = reply.body.decode("utf-8", errors="replace").strip()[:2000]
             match = _POSITION.search(message)
@@ -405,13 +277,13 @@ def _encode(fields: list[tuple[str, str]]) -> bytes:
     return urlencode(fields).encode("ascii")
 
 
-def _graphs_and_server(transport: _Http, timeout: float) -> tuple[list[str], str]:
+def _graphs_and_server(transport: HttpClient, timeout: float) -> tuple[list[str], str]:
     url = f"{'https' if transport.https else 'http'}://{transport.host}:{transport.port}{transport.path}"
     try:
         reply = transport.exchange("POST", transport.path, _encode([("query", internal_query("list_graphs").sparql)]),
                                    {"content-type": _FORM, "accept": _RESULTS_JSON}, time.monotonic() + timeout,
                                    64 * 1024 * 1024)
-    except (OSError, http.client.HTTPException, _TooLarge) as error:
+    except (OSError, http.client.HTTPException, TooLarge) as error:
         raise StoreUnavailable(f"the remote store cannot be reached at {url}: {type(error).__name__}",
                                {"store": url}) from None
     if reply.status != 200:
@@ -429,137 +301,10 @@ def _graphs_and_server(transport: _Http, timeout: float) -> tuple[list[str], str
 def list_graphs(url: str, *, timeout: float = 10.0) -> list[str]:
     """The named graphs of the store at the query endpoint ``url``, sorted."""
     try:
-        transport = _Http(url)
+        transport = HttpClient(url)
     except ValueError as error:
         raise StoreUnavailable(str(error), {"store": url}) from None
     try:
         return _graphs_and_server(transport, timeout)[0]
     finally:
         transport.close()
-
-
-@dataclass(frozen=True)
-class PushReport:
-    """What :func:`push` did: statements sent per graph, and graphs deleted."""
-
-    graphs: dict[str, int]
-    deleted: tuple[str, ...]
-
-    @property
-    def statements(self) -> int:
-        """Statements sent in all."""
-        return sum(self.graphs.values())
-
-
-def _file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
-    with path.open("rb") as handle:
-        while chunk := handle.read(size):
-            yield chunk
-
-
-def push(store: ox.Store, graphs: Sequence[str], url: str, *, query_url: str | None = None,
-         timeout: float = 600.0) -> PushReport:
-    """``PUT`` each of ``graphs`` from ``store`` to the Graph Store Protocol endpoint ``url`` (replacing it).
-
-    With ``query_url`` (the store's SPARQL query endpoint), graphs under our graph namespace that the store
-    holds but ``graphs`` does not are deleted, so the store ends up with exactly the built dataset.
-    """
-    sent: dict[str, int] = {}
-    deleted: list[str] = []
-    try:
-        transport = _Http(url)
-    except ValueError as error:
-        raise StoreUnavailable(str(error), {"store": url}) from None
-    try:
-        with tempfile.TemporaryDirectory(prefix="attgraph-push-") as folder:
-            for graph in graphs:
-                name = ox.NamedNode(graph)
-                path = Path(folder) / "graph.nt"
-                store.dump(path, format=ox.RdfFormat.N_TRIPLES, from_graph=name)
-                count = sum(1 for _ in store.quads_for_pattern(None, None, None, name))
-                _request(transport, "PUT", url, graph, timeout, _file_chunks(path),
-                         {"content-type": _NTRIPLES, "content-length": str(path.stat().st_size)})
-                sent[graph] = count
-        if query_url is not None:
-            wanted = set(graphs)
-            for graph in list_graphs(query_url):
-                if graph.startswith(str(GRAPH)) and graph not in wanted:
-                    _request(transport, "DELETE", url, graph, timeout)
-                    deleted.append(graph)
-    finally:
-        transport.close()
-    return PushReport(sent, tuple(deleted))
-
-
-def _request(transport: _Http, method: str, url: str, graph: str, timeout: float,
-             body: Iterator[bytes] | None = None, headers: dict[str, str] | None = None) -> None:
-    """One Graph Store Protocol request for ``graph``; raises :class:`StoreUnavailable` unless it succeeded."""
-    path = transport.path + ("&" if "?" in transport.path else "?") + urlencode({"graph": graph})
-    try:
-        reply = transport.exchange(method, path, body, headers or {}, time.monotonic() + timeout, 1 << 20)
-    except (TimeoutError, OSError, http.client.HTTPException, _TooLarge) as error:
-        raise StoreUnavailable(f"{method} {url} for graph {graph} failed: {type(error).__name__}",
-                               {"store": url, "graph": graph}) from None
-    if reply.status not in (200, 201, 204):
-        text = reply.body.decode("utf-8", errors="replace")[:300]
-        raise StoreUnavailable(f"{method} {url} for graph {graph} was answered {reply.status}: {text}",
-                               {"store": url, "graph": graph, "status": reply.status})
-
-
-class _RemoteStoreView:
-    """Stands where a local graph has its engine store, for the code that reads it directly: ``len()`` is the
-    number of statements the remote store held at start, and :meth:`quads_for_pattern` and
-    :meth:`named_graphs` ask the remote store. Queries go through the executor."""
-
-    def __init__(self, graph: RemoteGraph, statements: int) -> None:
-        self._graph = graph
-        self._statements = statements
-
-    def __len__(self) -> int:
-        return self._statements
-
-    def quads_for_pattern(self, subject: ox.NamedNode | ox.BlankNode | None, predicate: ox.NamedNode | None,
-                          object: ox.NamedNode | ox.BlankNode | ox.Literal | None,
-                          graph_name: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
-        """The quads matching the pattern (``None`` matches anything), read from the remote store."""
-        given = {"s": subject, "p": predicate, "o": object, "g": graph_name}
-        bindings = {ox.Variable(k): v for k, v in given.items() if isinstance(v, ox.NamedNode | ox.Literal)}
-        if any(isinstance(v, ox.BlankNode) for v in given.values()):
-            return iter(())  # blank node labels are not shared across the protocol
-        rows = self._graph.query(internal_query("quads").sparql, bindings).rows()
-        return iter([ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows])  # type: ignore[arg-type]
-
-    def named_graphs(self) -> Iterator[ox.NamedNode]:
-        """The graphs of ours the remote store holds."""
-        return iter(ox.NamedNode(str(g)) for g in self._graph.graph_names())
-
-
-class RemoteGraph(KnowledgeGraph):
-    """A :class:`~attgraph.graph.KnowledgeGraph` whose statements live in a remote store.
-
-    Every query (named queries, descriptions, counts, the search index) is sent through ``executor`` with the
-    service's query timeout; the process keeps no copy of the data, so any number of them can stand behind a
-    load balancer over one store.
-    """
-
-    def __init__(self, settings: Settings, executor: RemoteExecutor) -> None:
-        super().__init__(None, [], settings, store=ox.Store(), graphs=[URIRef(g) for g in executor.graphs or ()])
-        self.executor = executor
-        count = self.query(internal_query("statement_count").sparql).values()
-        statements = int(count[0]["n"]) if count and count[0]["n"] else 0
-        self.store = cast(ox.Store, _RemoteStoreView(self, statements))
-
-    def query(self, sparql: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
-              ) -> QueryResult:
-        """Evaluate SPARQL on the remote store over the union of our graphs. For the service's own queries
-        (the search index, counts, descriptions), so without a row or size cap and with a long deadline
-        (``_INTERNAL_TIMEOUT``, or the query timeout if longer): at 2 million statements the search index
-        alone is a 70 MB answer."""
-        timeout = max(self.settings.query_timeout, _INTERNAL_TIMEOUT)
-        request = QueryRequest(text=sparql, deadline=time.monotonic() + timeout, max_rows=sys.maxsize,
-                               prefixes=PREFIXES, substitutions={v.value: t for v, t in (bindings or {}).items()})
-        return self.executor.run(request, max_bytes=sys.maxsize).result
-
-    def exists(self, iri: str) -> bool:
-        """Whether ``iri`` is the subject of any statement in the remote store."""
-        return self.query(internal_query("subject_exists").sparql, {ox.Variable("s"): ox.NamedNode(iri)}).boolean

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import urljoin
 
-from .errors import QueryRefused
+from attgraph.errors import QueryRefused
 
 __all__ = ["UPDATE_KEYWORDS", "Inspection", "Token", "inspect", "tokens"]
 

@@ -7,7 +7,7 @@ Two steps, each measured (``ReasoningReport.seconds``):
    outside the OWL 2 datatype map). HermiT says whether the whole is consistent and which classes are
    unsatisfiable, and classifies the class hierarchy; the subclass and type statements it adds are kept.
    HermiT needs Java: without ``java`` on the PATH, :class:`ReasonerUnavailable` is raised (exit code 2).
-2. **Materialise** — the rules of ``src/attgraph/rules/*.rq`` (CONSTRUCT queries: class and property
+2. **Materialise** — the rules of ``src/attgraph/checks/rules/*.rq`` (CONSTRUCT queries: class and property
    hierarchy, inverses, transitivity, domains and ranges) run on pyoxigraph over the data, HermiT's
    additions and their own output until nothing new appears. Only statements not already asserted and
    free of blank nodes are kept: they are the named graph ``…/graph/inferred``.
@@ -16,13 +16,12 @@ Where HermiT finds the graph inconsistent, ``rules/disjoint.rq`` names the resou
 disjoint classes, so the report can say which resource is at fault.
 
 ``attgraph build`` writes the inferences to ``dist/inferred.ttl`` with a digest of the files they were
-made from; :meth:`attgraph.graph.KnowledgeGraph.load` adds them to its store when the digest still
-matches (:func:`read_inferred`).
+made from (:mod:`attgraph.knowledge.inferred`); :meth:`attgraph.knowledge.graph.KnowledgeGraph.load` adds them
+to its store when the digest still matches.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import shutil
@@ -35,38 +34,24 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .errors import AttgraphError
-from .namespaces import GRAPH, OWL, PREFIXES, RDF, RDFS
+from attgraph.errors import AttgraphError
+from attgraph.knowledge.namespaces import OWL, PREFIXES, RDF, RDFS
 
 if TYPE_CHECKING:
-    from .graph import KnowledgeGraph
-    from .loader import LoadedFile
-    from .validation import ValidationReport
+    from attgraph.knowledge.graph import KnowledgeGraph
 
 __all__ = [
-    "INFERRED_FILE",
-    "INFERRED_GRAPH",
     "Clash",
     "ReasonerUnavailable",
     "ReasoningReport",
-    "check_project",
     "find_java",
-    "inputs_digest",
     "materialise",
-    "read_inferred",
     "reason",
     "reason_project",
-    "write_inferred",
 ]
-
-#: The file ``attgraph build`` writes the inferences to, in its output folder.
-INFERRED_FILE = "inferred.ttl"
-#: The named graph the inferences live in.
-INFERRED_GRAPH = GRAPH["inferred"]
 
 _RULES_DIR = Path(__file__).resolve().parent / "rules"
 _RULES = ("subclass", "subproperty", "inverse", "transitive", "domain", "range")
-_DIGEST_LINE = "# inputs: sha256 "
 _MAX_ROUNDS = 30
 #: The base IRI owlready2 gives the converted graph (never fetched; only names the ontology in the World).
 _WORLD_ONTOLOGY = "http://attgraph.invalid/reasoning.nt"
@@ -255,55 +240,4 @@ def reason(data: Graph | ox.Store) -> ReasoningReport:
 
 def reason_project(graph: KnowledgeGraph) -> ReasoningReport:
     """Reason over the project's own graph (ontology and data as asserted)."""
-    from .validation import asserted
-
-    return reason(asserted(graph))
-
-
-def check_project(graph: KnowledgeGraph) -> tuple[ValidationReport, ReasoningReport]:
-    """SHACL validation and OWL reasoning of our own graph, side by side: HermiT runs in Java while pySHACL
-    runs here, so the two take about as long as the slower one (the build gate and ``bench/validate.py``)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from .validation import asserted, load_shapes, validate
-
-    shapes = load_shapes(graph.settings.shapes_dir)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        reasoned = pool.submit(reason, asserted(graph))
-        checked = validate(asserted(graph), shapes)
-        return checked, reasoned.result()
-
-
-# -- the inferred graph on disk ------------------------------------------------------------------
-
-
-def inputs_digest(files: Iterable[LoadedFile]) -> str:
-    """A SHA-256 over the loaded files (their repository paths and bytes), to tell stale inferences."""
-    digest = hashlib.sha256()
-    for item in sorted(files, key=lambda f: f.relative):
-        digest.update(item.relative.encode("utf-8") + b"\0")
-        digest.update(item.path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def write_inferred(triples: Sequence[ox.Triple], path: Path, digest: str) -> int:
-    """Write the inferences as sorted Turtle with the inputs' digest in the header; returns the bytes."""
-    body = ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    header = ("# Inferences materialised by `attgraph build` (HermiT and src/attgraph/rules/*.rq): do not edit.\n"
-              f"{_DIGEST_LINE}{digest}\n\n")
-    data = header.encode("utf-8") + (body or b"")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return len(data)
-
-
-def read_inferred(path: Path, digest: str) -> list[ox.Triple] | None:
-    """The inferences of ``path`` when it was made from inputs with ``digest``; None when absent or stale."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    first_lines = data[:400].decode("utf-8", errors="replace").splitlines()
-    if f"{_DIGEST_LINE}{digest}" not in first_lines:
-        return None
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+    return reason(graph.asserted())

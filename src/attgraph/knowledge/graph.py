@@ -8,26 +8,23 @@ loader, the model for validation and the serializer.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
+from attgraph.errors import QueryError, QuerySyntaxError
+from attgraph.settings import Settings
+
 from . import namedqueries
-from .errors import QueryError, QuerySyntaxError
+from .inferred import INFERRED_FILE, INFERRED_GRAPH, inputs_digest, read_inferred
 from .loader import LoadedFile, bind_prefixes, discover, load_files
 from .namedqueries import NamedQuery
 from .namespaces import PREFIXES, prefixes_for
 from .results import QueryResult, from_engine
-from .settings import Settings
-
-if TYPE_CHECKING:
-    from .search import Hit, SearchIndex
 
 __all__ = ["Counts", "KnowledgeGraph", "internal_query"]
 
@@ -37,7 +34,7 @@ _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 @cache
 def internal_query(name: str) -> NamedQuery:
-    """One of the package's own queries (``src/attgraph/sparql/{name}.rq``)."""
+    """One of the package's own queries (``src/attgraph/knowledge/sparql/{name}.rq``)."""
     return namedqueries.load_query(_SPARQL_DIR / f"{name}.rq")
 
 
@@ -76,7 +73,7 @@ class KnowledgeGraph:
     def __init__(self, dataset: Dataset | None, files: list[LoadedFile], settings: Settings,
                  store: ox.Store | None = None, graphs: Sequence[URIRef] | None = None) -> None:
         """A graph loaded by rdflib (``dataset``, ``files``), or opened from a prebuilt engine ``store``
-        (``dataset=None``, ``files=[]``, ``graphs`` its named graphs in load order; see :mod:`attgraph.store`).
+        (``dataset=None``, ``files=[]``, ``graphs`` its named graphs in load order; see :mod:`attgraph.build.prebuilt`).
         """
         self._dataset = dataset
         self.files = files
@@ -84,11 +81,9 @@ class KnowledgeGraph:
         self.store = store if store is not None else _to_store(files)
         self._graphs = list(graphs) if graphs is not None else [item.graph_name for item in files]
         #: Where the store's statements can be read back without parsing Turtle (a prebuilt store's N-Quads
-        #: file or on-disk folder; set by :mod:`attgraph.store`). Query workers open an on-disk folder
+        #: file or on-disk folder; set by :mod:`attgraph.build.prebuilt`). Query workers open an on-disk folder
         #: themselves; an in-memory store they share by being forked.
         self.source: Path | None = None
-        self._search_index: SearchIndex | None = None
-        self._search_lock = threading.Lock()
 
     @property
     def dataset(self) -> Dataset:
@@ -111,11 +106,9 @@ class KnowledgeGraph:
         """Put materialised inferences into the store as the named graph ``…/graph/inferred`` (replacing any).
 
         Without ``triples``, reads ``dist/inferred.ttl`` (written by ``attgraph build``) when it was made
-        from exactly the loaded files (see :mod:`attgraph.reasoning`). Returns how many were attached.
+        from exactly the loaded files (see :mod:`attgraph.knowledge.inferred`). Returns how many were attached.
         The rdflib ``dataset`` and :meth:`union` stay the asserted statements.
         """
-        from .reasoning import INFERRED_FILE, INFERRED_GRAPH, inputs_digest, read_inferred
-
         if triples is None:
             path = self.settings.dist_dir / INFERRED_FILE
             found = read_inferred(path, inputs_digest(self.files)) if self.files and path.is_file() else None
@@ -169,15 +162,6 @@ class KnowledgeGraph:
         """The triples about ``iri``, the inverse links to it and the labels of its neighbours."""
         return self.run(internal_query("describe"), {"resource": iri})
 
-    def search(self, text: str, limit: int = 20) -> list[Hit]:
-        """Labels and source text matching ``text`` (Chinese or English), best first."""
-        from .search import SearchIndex
-
-        with self._search_lock:  # built on first use, once
-            if self._search_index is None:
-                self._search_index = SearchIndex.from_graph(self)
-        return self._search_index.search(text, limit)
-
     def exists(self, iri: str) -> bool:
         """Whether ``iri`` is the subject of any triple."""
         return any(True for _ in self.store.quads_for_pattern(ox.NamedNode(iri), None, None, None))
@@ -197,6 +181,14 @@ class KnowledgeGraph:
             classes=table("class_counts", "class"),
             properties=table("property_counts", "property"),
         )
+
+    def asserted(self) -> ox.Store:
+        """The statements as asserted (every named graph but the inferred one), in the default graph of a new
+        engine store: what validation and reasoning check."""
+        inferred = ox.NamedNode(str(INFERRED_GRAPH))
+        store = ox.Store()
+        store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in self.store if q.graph_name != inferred)
+        return store
 
     def union(self) -> Graph:
         """All triples of all graphs in one rdflib Graph (for validation and serialization)."""

@@ -1,4 +1,4 @@
-"""The one path every served query takes: checks and limits, then an :class:`~attgraph.executor.Executor`.
+"""The one path every served query takes: checks and limits, then an :class:`~attgraph.engine.requests.Executor`.
 
 In order: the lexical guard (size, nesting, no update, no ``SERVICE``), the dataset (``FROM``/``FROM NAMED``
 and the protocol's ``default-graph-uri``/``named-graph-uri`` may only name graphs we hold; nothing is ever
@@ -17,11 +17,12 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from .errors import QueryRefused, ServiceBusy
-from .executor import Answer, DatasetSpec, Executor, QueryRequest
+from attgraph.errors import QueryRefused, ServiceBusy
+from attgraph.knowledge.namespaces import PREFIXES
+from attgraph.settings import Settings
+
 from .guard import Inspection, inspect
-from .namespaces import PREFIXES
-from .settings import Settings
+from .requests import Answer, DatasetSpec, Executor, QueryRequest
 
 __all__ = ["Bindings", "Gateway"]
 

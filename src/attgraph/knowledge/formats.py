@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .errors import FormatError
+from attgraph.errors import FormatError
 
 __all__ = [
     "GRAPH_FORMATS",

@@ -1,4 +1,4 @@
-"""A query worker: a process forked from the fork server (:mod:`attgraph.forkserver`) that answers queries
+"""A query worker: a process forked from the fork server (:mod:`attgraph.engine.forkserver`) that answers queries
 on one socket, one at a time, over the store it inherited.
 
 Before its first query a worker asks to be killed when the fork server dies, leaves the network (a network
@@ -10,7 +10,7 @@ Frames, both ways: a 4-byte big-endian header length, a 4-byte payload length, a
 The first frame a worker sends is ``{"ready": true, "isolated": bool}``.
 
 A request header: ``query``, ``prefixes`` (left out for the service's own,
-:data:`~attgraph.namespaces.PREFIXES`), ``substitutions`` (variable → term as in SPARQL-JSON),
+:data:`~attgraph.knowledge.namespaces.PREFIXES`), ``substitutions`` (variable → term as in SPARQL-JSON),
 ``default_graph`` and ``named_graphs`` (lists of IRIs, or null), ``union`` (bool), ``max_rows``.
 A reply header: ``{"ok": true, "kind", "variables", "truncated", "took", "private"}`` with the result as
 payload (SPARQL-JSON for SELECT and ASK, N-Triples for graphs), or ``{"ok": false, "error": "syntax"|
@@ -33,7 +33,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES, XSD, prefixes_for
+from attgraph.knowledge.namespaces import PREFIXES, XSD, prefixes_for
 
 __all__ = ["HEADER", "answer", "evaluate", "isolate", "name_process", "pack_frame", "serve"]
 
@@ -259,7 +259,7 @@ def evaluate(store: ox.Store, text: str, options: dict[str, Any], cap: int, boun
              ) -> tuple[dict[str, Any], bytes]:
     """Evaluate ``text`` with the engine's ``options``, at most ``cap`` rows or triples: the reply header and
     its payload. ``bounded`` says the query's own ``LIMIT`` already bounds its result (see
-    :mod:`attgraph.lookups`), so it needs no serialization budget."""
+    :mod:`attgraph.engine.lookups`), so it needs no serialization budget."""
     try:
         result = store.query(text, **options)
         if isinstance(result, ox.QueryBoolean):
@@ -287,7 +287,7 @@ def serve(sock: socket.socket, store: ox.Store | None, disk: str | None, memory_
     Reading the in-memory store writes to some of its pages (reference counts), and a page written in a
     forked process becomes that process's own copy. Each such first write is a minor page fault, so every
     reply header also says how many bytes of memory the worker has made its own since it was ready
-    (``"private"``): the pool uses it to replace workers that have grown (:mod:`attgraph.executor`)."""
+    (``"private"``): the pool uses it to replace workers that have grown (:mod:`attgraph.engine.executor`)."""
     try:
         faulthandler.disable()  # an engine abort (out of memory) ends the worker quietly
         name_process("attgraph-query")

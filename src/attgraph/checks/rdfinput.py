@@ -27,10 +27,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import FormatError, LoadError
-from .formats import Format, by_extension, graph_format
-from .loader import bind_prefixes
-from .namespaces import XSD
+from attgraph.errors import FormatError, LoadError
+from attgraph.knowledge.formats import Format, by_extension, graph_format
+from attgraph.knowledge.loader import bind_prefixes
+from attgraph.knowledge.namespaces import XSD
 
 __all__ = ["UserInput", "read_bytes", "read_file", "read_files", "to_rdflib"]
 

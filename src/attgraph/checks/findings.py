@@ -1,53 +1,24 @@
-"""Validating RDF against the SHACL shapes of ``shapes/`` with pySHACL, and the report model.
+"""What a SHACL validation found, for people: the report model and how pySHACL's report graph becomes it.
 
-Non-conformance is data, not an exception: :func:`validate` returns a :class:`ValidationReport` whose
-results name, for people, the focus node and its label, the path, the value, the message (English and
-Chinese), the severity, the shape and the source units the focus node was derived from. The CLI maps it to
-exit codes (0 conforms, 1 does not); anything that stops validation from running raises
-:class:`~attgraph.errors.AttgraphError` (exit 2).
-
-The data graph handed to pySHACL is a pyoxigraph store (its SPARQL engine makes the SPARQL-based
-constraints fast); ``owl:imports`` are never followed (``do_owl_imports=False``), nothing is inferred
-(``inference="none"``) and SHACL-AF is on for the whole-graph checks that use SPARQL targets.
+A :class:`ValidationReport` holds one :class:`ValidationResult` per result of the report graph, with the focus
+node, its label, the path in SPARQL syntax, the value, the message (English and Chinese, placeholders
+filled), the severity, the named shape it comes from and the source units the focus node was derived from.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from pyshacl import validate as pyshacl_validate
-from pyshacl.graph_abstraction import OxigraphDataGraph
-from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from .errors import AttgraphError, LoadError
-from .loader import bind_prefixes, discover, load_files
-from .namespaces import PREFIXES, PROV, RDF, RDFS, SH, SKOS, XSD
+from attgraph.knowledge.namespaces import PREFIXES, PROV, RDF, RDFS, SH, SKOS, XSD
 
-if TYPE_CHECKING:
-    from .graph import KnowledgeGraph
-    from .rdfinput import UserInput
-    from .settings import Settings
-
-__all__ = [
-    "SEVERITIES",
-    "ValidationReport",
-    "ValidationResult",
-    "asserted",
-    "counts_text",
-    "data_for_files",
-    "load_shapes",
-    "shape_names",
-    "validate",
-    "validate_project",
-]
+__all__ = ["SEVERITIES", "ValidationReport", "ValidationResult", "counts_text", "report_results"]
 
 #: Severity names, most serious first (the local names of sh:Violation, sh:Warning, sh:Info).
 SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
@@ -136,148 +107,6 @@ def counts_text(violations: int, warnings: int, infos: int) -> str:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-# -- shapes --------------------------------------------------------------------------------------
-
-
-def load_shapes(folder: Path) -> Graph:
-    """Every ``*.ttl`` of ``folder`` in one graph. Raises :class:`LoadError` naming a file that fails."""
-    if not folder.is_dir():
-        raise LoadError(f"{folder}: no shapes folder", {"folder": str(folder)})
-    paths = sorted(folder.glob("*.ttl"))
-    _, files = load_files(paths, folder)
-    shapes = Graph()
-    bind_prefixes(shapes)
-    for item in files:
-        for prefix, namespace in item.graph.namespaces():
-            if prefix not in PREFIXES:
-                shapes.bind(prefix, namespace, override=False)
-        for triple in item.graph:
-            shapes.add(triple)
-    return shapes
-
-
-def shape_names(shapes: Graph) -> list[URIRef]:
-    """The named (IRI) shapes of a shapes graph, node and property shapes, sorted."""
-    named = {s for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, kind)}
-    return sorted(s for s in named if isinstance(s, URIRef))
-
-
-# -- running -------------------------------------------------------------------------------------
-
-
-def _memoize_sparql_checks() -> None:
-    """Check each SPARQL constraint's text once, not once per focus node.
-
-    pySHACL re-runs its well-formedness regexes on the query text for every focus node; on long queries
-    they backtrack quadratically (seconds for the whole graph). The check depends only on the text and on
-    which variables may be pre-bound, so its (successful) outcome is remembered per key.
-    """
-    original = SPARQLQueryHelper.check_invalid_sparql
-    if getattr(original, "_attgraph_memoized", False):
-        return
-    passed: set[tuple[str, bool, tuple[str, ...]]] = set()
-
-    def check(self: SPARQLQueryHelper, sparql_text: str, valuenode: object = None,
-              extravars: Iterable[str] | None = None) -> bool:
-        key = (sparql_text, valuenode is None, tuple(sorted(extravars or ())))
-        if key not in passed:
-            original(self, sparql_text, valuenode, extravars)  # type: ignore[no-untyped-call]
-            passed.add(key)
-        return True
-
-    check._attgraph_memoized = True  # type: ignore[attr-defined]
-    SPARQLQueryHelper.check_invalid_sparql = check  # type: ignore[method-assign]
-
-
-class _StoreGraph(OxigraphDataGraph):
-    """pySHACL's view of a pyoxigraph store whose size is counted once.
-
-    pySHACL asks a data graph for its truth value (``datagraph or shapes_graph``) each time it makes a
-    result, and the engine answers by counting every triple; the store never changes during validation.
-    """
-
-    def __init__(self, store: ox.Store) -> None:
-        super().__init__(store)
-        self._size = len(store)
-
-    def __len__(self, context: object = None) -> int:
-        return self._size
-
-    def __bool__(self) -> bool:
-        return True
-
-
-
-def validate(data: Graph | ox.Store, shapes: Graph) -> ValidationReport:
-    """Validate ``data`` (which should hold the ontology, for subclass targets) against ``shapes``.
-
-    ``data`` is an rdflib Graph or a pyoxigraph store (its default graph); a store is used as it is.
-    """
-    _memoize_sparql_checks()
-    if isinstance(data, ox.Store):
-        store = data
-    else:
-        store = ox.Store()
-        store.bulk_load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    try:
-        conforms, report_graph, _ = pyshacl_validate(
-            _StoreGraph(store),
-            shacl_graph=shapes,
-            inference="none",
-            advanced=True,
-            inplace=True,
-            allow_warnings=True,
-            allow_infos=True,
-            do_owl_imports=False,
-        )
-    except Exception as error:  # pySHACL raises bare exceptions for broken shapes or engines
-        raise AttgraphError(f"validation could not run: {error}", {"reason": str(error)}) from error
-    if not isinstance(report_graph, Graph):
-        raise AttgraphError(f"validation could not run: {report_graph}", {"reason": str(report_graph)})
-    bind_prefixes(report_graph)
-    names = _Names(shapes)
-    results = _results(report_graph, shapes, store, names)
-    return ValidationReport(bool(conforms), results, report_graph)
-
-
-def asserted(graph: KnowledgeGraph) -> ox.Store:
-    """The project's statements as asserted (every named graph but the inferred one), in the default graph
-    of a new pyoxigraph store."""
-    from .reasoning import INFERRED_GRAPH
-
-    inferred = ox.NamedNode(str(INFERRED_GRAPH))
-    store = ox.Store()
-    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in graph.store if q.graph_name != inferred)
-    return store
-
-
-def validate_project(graph: KnowledgeGraph) -> ValidationReport:
-    """Validate the project's own graph (ontology and data, without inferences) against its shapes."""
-    return validate(asserted(graph), load_shapes(graph.settings.shapes_dir))
-
-
-def data_for_files(inputs: Sequence[UserInput], settings: Settings, *,
-                   graph: KnowledgeGraph | None = None) -> Graph:
-    """The graph to validate user files in: the files merged, with our whole graph when ``graph`` is given,
-    else with our ontology alone (so that subclass targets work)."""
-    data = Graph()
-    bind_prefixes(data)
-    for item in inputs:
-        for triple in item.graph:
-            data.add(triple)
-    if graph is not None:
-        from .rdfinput import to_rdflib
-
-        for triple in to_rdflib(asserted(graph)):
-            data.add(triple)
-        return data
-    _, ontology_files = load_files(discover(settings.root, ("ontology",)), settings.root)
-    for loaded in ontology_files:
-        for triple in loaded.graph:
-            data.add(triple)
-    return data
 
 
 # -- turning the report graph into results -------------------------------------------------------
@@ -405,7 +234,10 @@ def _fill(template: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
-def _results(report: Graph, shapes: Graph, store: ox.Store, names: _Names) -> tuple[ValidationResult, ...]:
+def report_results(report: Graph, shapes: Graph, store: ox.Store) -> tuple[ValidationResult, ...]:
+    """The results of pySHACL's ``report`` graph, for people, sorted by shape, severity and focus node;
+    ``store`` is the validated data (for labels and sources)."""
+    names = _Names(shapes)
     results: list[ValidationResult] = []
     rank = {name: index for index, name in enumerate(SEVERITIES)}
     for node in report.subjects(RDF.type, SH.ValidationResult):

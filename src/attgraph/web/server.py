@@ -2,7 +2,7 @@
 
 One process (the supervisor) opens the data, builds the application, binds one listening socket per
 service process (all on the same port, see :func:`listen`), forks the fork server
-(:mod:`attgraph.forkserver`) and then forks the service processes, each a uvicorn server on its socket.
+(:mod:`attgraph.engine.forkserver`) and then forks the service processes, each a uvicorn server on its socket.
 Everything is loaded once, before any fork, so every process shares the same pages of
 the store: memory grows by a few megabytes per process, not by a copy of the data, and start-up does not
 parse anything twice. Each service process asks the fork server for its own query workers::
@@ -31,12 +31,17 @@ import threading
 import time
 from typing import Any, TextIO
 
-from .errors import AttgraphError
-from .forkserver import ForkServer
-from .settings import Settings
-from .worker import name_process
+from attgraph.build.prebuilt import load_graph
+from attgraph.engine.forkserver import ForkServer
+from attgraph.engine.remote import RemoteExecutor
+from attgraph.engine.remote_graph import RemoteGraph
+from attgraph.engine.requests import Executor
+from attgraph.engine.worker import name_process
+from attgraph.errors import AttgraphError
+from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.settings import Settings
 
-__all__ = ["Supervisor", "listen", "serve"]
+__all__ = ["Supervisor", "listen", "open_for_serving", "serve"]
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
@@ -227,8 +232,6 @@ def _describe(status: int) -> str:
 def serve(settings: Settings, host: str, port: int, processes: int, out: TextIO) -> int:
     """Open the data (only data that loaded completely), bind ``host:port`` and serve with ``processes``
     service processes until stopped."""
-    from .store import open_for_serving
-
     # The web application's modules are imported on a thread while this one loads the store (the engine does
     # not hold the GIL while it loads). The store is loaded here, not on the thread: memory a thread allocates
     # lives in an arena of its own, and the allocator's bookkeeping in such an arena is written to by the
@@ -239,7 +242,7 @@ def serve(settings: Settings, host: str, port: int, processes: int, out: TextIO)
         graph, executor = open_for_serving(settings)
     finally:
         importing.join()  # the thread ends before any fork
-    from .web.app import create_app
+    from .app import create_app
     forks: ForkServer | None = None
     if executor is None:
         disk = graph.source if graph.source is not None and graph.source.is_dir() else None
@@ -254,3 +257,19 @@ def serve(settings: Settings, host: str, port: int, processes: int, out: TextIO)
     print(f"attgraph: serving {where} on http://{shown}:{port}/ with {processes} service "
           f"process{'es' if processes != 1 else ''}", file=out, flush=True)
     return Supervisor(app, listeners, processes, forks).run()
+
+
+def open_for_serving(settings: Settings, *, rebuild: bool = True) -> tuple[KnowledgeGraph, Executor | None]:
+    """The graph a service process answers from, and the executor to give the app (``None``: the local
+    worker pool). With ``ATTGRAPH_STORE`` the data stay in the remote store (:class:`RemoteGraph`); otherwise
+    the prebuilt store is opened (built first if stale and ``rebuild``)."""
+    if settings.store_url:
+        executor = RemoteExecutor(settings.store_url, max_bytes=settings.remote_max_bytes)
+        executor.start()
+        try:
+            return RemoteGraph(settings, executor), executor
+        except BaseException:
+            executor.close()
+            raise
+    graph, _ = load_graph(settings, rebuild=rebuild)
+    return graph, None
