@@ -548,6 +548,7 @@ def test_status_and_format_individuals_are_pairwise_different(ontology: Graph) -
     ]
     assert sorted(groups) == [
         ["adopted", "decided", "draft", "endorsed", "noted", "proposed", "requested", "welcomed"],
+        ["derived", "editorial", "identified", "reconstructed", "stated"],
         ["hybrid", "inPerson", "virtual"],
         ["referenceExtractor", "segmenter"],
     ]

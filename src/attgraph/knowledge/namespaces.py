@@ -85,6 +85,7 @@ PREFIXES: dict[str, str] = {
     "topic": str(ID) + "topic/",
     "contribution": str(ID) + "contribution/",
     "agenda": str(ID) + "agenda-item/",
+    "rule": str(ID) + "rule/",
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "owl": str(OWL),
