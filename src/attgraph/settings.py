@@ -21,9 +21,23 @@ _INT_VARIABLES = {
     "max_body_bytes": "ATTGRAPH_MAX_BODY_BYTES",
     "max_upload_triples": "ATTGRAPH_MAX_UPLOAD_TRIPLES",
     "worker_memory_mb": "ATTGRAPH_WORKER_MEMORY_MB",
+    "memory_budget_mb": "ATTGRAPH_MEMORY_BUDGET_MB",
     "worker_private_mb": "ATTGRAPH_WORKER_PRIVATE_MB",
     "lookups_mb": "ATTGRAPH_LOOKUPS_MB",
     "remote_max_bytes": "ATTGRAPH_REMOTE_MAX_BYTES",
+    "min_body_rate": "ATTGRAPH_MIN_BODY_RATE",
+    "client_share": "ATTGRAPH_CLIENT_SHARE",
+    "reserved_workers": "ATTGRAPH_RESERVED_WORKERS",
+    "max_connections": "ATTGRAPH_MAX_CONNECTIONS",
+    "max_client_connections": "ATTGRAPH_MAX_CLIENT_CONNECTIONS",
+}
+#: Settings in seconds (or other fractions) read by :meth:`Settings.from_env`, by field name.
+_FLOAT_VARIABLES = {
+    "query_timeout": "ATTGRAPH_QUERY_TIMEOUT",
+    "validation_timeout": "ATTGRAPH_VALIDATION_TIMEOUT",
+    "idle_timeout": "ATTGRAPH_IDLE_TIMEOUT",
+    "header_timeout": "ATTGRAPH_HEADER_TIMEOUT",
+    "send_timeout": "ATTGRAPH_SEND_TIMEOUT",
 }
 
 
@@ -51,12 +65,23 @@ class Settings:
     max_pending: int = 32
     #: ``ATTGRAPH_MAX_NESTING``: the deepest nesting of brackets (and runs of unary operators) in a query.
     max_nesting: int = 100
+    #: ``ATTGRAPH_CLIENT_SHARE``: query workers of a service process one client address may hold at once (0: a
+    #: third of them, at least two).
+    client_share: int = 0
+    #: ``ATTGRAPH_RESERVED_WORKERS``: query workers of a service process kept for clients whose queries have been
+    #: quick (0: a third of them, at least one; always fewer than all).
+    reserved_workers: int = 0
     #: ``ATTGRAPH_MAX_BODY_BYTES``: the largest request body (queries, forms, uploads), counted while read.
     max_body_bytes: int = 4 * 1024 * 1024
     #: ``ATTGRAPH_MAX_UPLOAD_TRIPLES``: the most triples an uploaded file to validate may hold.
     max_upload_triples: int = 100_000
-    #: ``ATTGRAPH_WORKER_MEMORY_MB``: the address-space limit of each query worker, in MiB.
-    worker_memory_mb: int = 2048
+    #: ``ATTGRAPH_WORKER_MEMORY_MB``: the memory (MiB) each query worker and validation may claim beyond what it
+    #: held when it started (its address-space limit is that plus this); 0: the memory budget shared out over
+    #: everything that may run at once, at most 2048 (see :mod:`attgraph.engine.budget`).
+    worker_memory_mb: int = 0
+    #: ``ATTGRAPH_MEMORY_BUDGET_MB``: what the query workers and validations of the whole tree may claim in all
+    #: (MiB); 0: half the machine's memory.
+    memory_budget_mb: int = 0
     #: ``ATTGRAPH_WORKER_PRIVATE_MB``: a query worker shares the store's memory with the process it was forked
     #: from; one whose queries have made more than this many MiB its own is replaced by a fresh fork after
     #: two seconds idle (0: never).
@@ -75,6 +100,19 @@ class Settings:
     store_url: str | None = None
     #: ``ATTGRAPH_REMOTE_MAX_BYTES``: in remote mode, the largest response accepted from the store.
     remote_max_bytes: int = 64 * 1024 * 1024
+    #: ``ATTGRAPH_IDLE_TIMEOUT``: seconds a connection may stay silent before a request, and between requests.
+    idle_timeout: float = 5.0
+    #: ``ATTGRAPH_HEADER_TIMEOUT``: seconds from a request's first byte to the end of its headers (408 after).
+    header_timeout: float = 10.0
+    #: ``ATTGRAPH_MIN_BODY_RATE``: bytes a second a request body must average after its first 5 s (408 below).
+    min_body_rate: int = 4096
+    #: ``ATTGRAPH_SEND_TIMEOUT``: seconds a response may wait for the client to read it before the connection
+    #: is dropped.
+    send_timeout: float = 30.0
+    #: ``ATTGRAPH_MAX_CONNECTIONS``: open connections a service process holds at most (503 beyond).
+    max_connections: int = 2048
+    #: ``ATTGRAPH_MAX_CLIENT_CONNECTIONS``: open connections of one client address in a service process.
+    max_client_connections: int = 64
     folders: tuple[str, ...] = field(default=("ontology", "data"))
 
     @property
@@ -101,12 +139,8 @@ class Settings:
             values["root"] = Path(env["ATTGRAPH_ROOT"])
         if "ATTGRAPH_PUBLIC_URL" in env:
             values["public_url"] = env["ATTGRAPH_PUBLIC_URL"].rstrip("/")
-        if "ATTGRAPH_QUERY_TIMEOUT" in env:
-            values["query_timeout"] = float(env["ATTGRAPH_QUERY_TIMEOUT"])
         if "ATTGRAPH_MAX_QUERY_BYTES" in env:
             values["max_query_bytes"] = int(env["ATTGRAPH_MAX_QUERY_BYTES"])
-        if "ATTGRAPH_VALIDATION_TIMEOUT" in env:
-            values["validation_timeout"] = float(env["ATTGRAPH_VALIDATION_TIMEOUT"])
         if "ATTGRAPH_MAX_ROWS" in env:
             values["max_rows"] = int(env["ATTGRAPH_MAX_ROWS"])
         if env.get("ATTGRAPH_STORE_PATH"):
@@ -116,5 +150,8 @@ class Settings:
         for name, variable in _INT_VARIABLES.items():
             if variable in env:
                 values[name] = int(env[variable])
+        for name, variable in _FLOAT_VARIABLES.items():
+            if variable in env:
+                values[name] = float(env[variable])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

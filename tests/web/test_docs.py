@@ -10,7 +10,7 @@ SERVICE_DOC = (PROJECT_ROOT / "docs" / "service.md").read_text(encoding="utf-8")
 SOURCES = [PROJECT_ROOT / "src" / "attgraph" / "errors.py", *sorted(
     path for layer in ("engine", "web") for path in (PROJECT_ROOT / "src" / "attgraph" / layer).glob("*.py"))]
 #: Codes of base classes and of errors never answered over HTTP (the build and the CLI use them).
-NOT_HTTP = {"load_error", "validation_failed", "query_error", "query_refused", "listen_failed"}
+NOT_HTTP = {"load_error", "validation_failed", "query_error", "query_refused", "listen_failed", "memory_budget"}
 SERVICE_SETTINGS = ("ATTGRAPH_QUERY_TIMEOUT", "ATTGRAPH_MAX_QUERY_BYTES", "ATTGRAPH_MAX_NESTING",
                     "ATTGRAPH_MAX_ROWS", "ATTGRAPH_MAX_BODY_BYTES", "ATTGRAPH_MAX_UPLOAD_TRIPLES",
                     "ATTGRAPH_WORKERS", "ATTGRAPH_MAX_PENDING", "ATTGRAPH_WORKER_MEMORY_MB",

@@ -141,4 +141,63 @@ def test_the_quick_path_agrees_with_the_tokens_or_steps_aside() -> None:
         except QueryRefused as error:
             expected = error.code
         assert fast == expected, text
-    assert quick >= 100  # the named queries, the page queries, the rules, most tricky cases
+    assert quick >= 80  # the queries without ! - + (those are counted token by token)
+
+
+_ADVERSARIAL = {
+    "hyphen runs": "ASK {} " + "a-" * 4000,
+    "hyphen runs with a colon at the end": "ASK {} " + "a-" * 4000 + ":x",
+    "dot runs": "ASK {} " + "a." * 4000,
+    "mixed runs": "ASK {} " + "ab-c.d-" * 1000,
+    "runs between names": "ASK {} " + "a-a-a-a:b " * 800,
+    "numbers in runs": "ASK {} " + "a-1e-5-" * 1000,
+    "non-ASCII letters": "ASK {} " + "é-" * 4000,
+    "unary after true": "ASK { FILTER(true" + "-" * 4000 + "1) }",
+}
+
+
+def _reference_tokens(text: str) -> list[tuple[str, str, int]]:
+    """The plain definition of the tokens: the scanner tried at every position (quadratic on some texts)."""
+    from attgraph.engine.guard import _TOKEN
+
+    return [(m.lastgroup or "char", m.group(), m.start()) for m in _TOKEN.finditer(text)
+            if m.lastgroup not in ("space", "comment")]
+
+
+@pytest.mark.parametrize("name", sorted(_ADVERSARIAL))
+def test_the_tokens_are_those_of_the_plain_scanner(name: str) -> None:
+    text = _ADVERSARIAL[name]
+    assert [tuple(t) for t in tokens(text)] == _reference_tokens(text)
+
+
+def test_the_tokens_agree_with_the_plain_scanner_on_every_shipped_query_and_random_text() -> None:
+    import random
+
+    generator = random.Random(16)
+    alphabet = "a-b.c_1e:+!{}()?$@<>\"' \n#"
+    texts = _corpus() + ["".join(generator.choice(alphabet) for _ in range(generator.randrange(1, 60)))
+                         for _ in range(3000)]
+    for text in texts:
+        assert [tuple(t) for t in tokens(text)] == _reference_tokens(text), text
+
+
+@pytest.mark.parametrize("name", sorted(_ADVERSARIAL))
+def test_the_scanner_reads_each_character_a_bounded_number_of_times(name: str, monkeypatch: pytest.MonkeyPatch,
+                                                                    ) -> None:
+    """Linear time, shown by counting: the stretches of name read after a failed prefixed name add up to no more
+    than the text (each is read once), and every token is matched once."""
+    from attgraph.engine import guard
+
+    text = _ADVERSARIAL[name]
+    read = []
+    real = guard._NAME_RUN
+
+    class Counting:
+        def match(self, string: str, position: int) -> object:
+            found = real.match(string, position)
+            read.append(found.end() - position if found else 0)
+            return found
+
+    monkeypatch.setattr(guard, "_NAME_RUN", Counting())
+    list(guard.tokens(text))
+    assert sum(read) <= len(text)

@@ -287,7 +287,7 @@ UPLOADS: list[Upload] = [
            400, "bad_upload", "request body:1: refused: RDF/XML with a <!ENTITY declaration (entities are never "
            "expanded or fetched); remove the declaration"),
     Upload("too-many-triples", TURTLE, "".join(f"<urn:s{i}> <urn:p> {i} .\n" for i in range(60)), 413,
-           "upload_too_large", "request body holds 60 triples; an upload may hold at most 50"),
+           "upload_too_large", "request body holds more than 50 triples; an upload may hold at most 50"),
     Upload("too-large", TURTLE, "#" * 70000, 413, "payload_too_large",
            "the request body is 70000 bytes; the limit is 65536 bytes"),
     Upload("unsupported-type", "application/pdf", "%PDF-1.4", 415, "unsupported_media_type",

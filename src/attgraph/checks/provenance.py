@@ -81,38 +81,51 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+def _value(term: object) -> str:
+    """The IRI or lexical form of a term (``""`` for none)."""
+    value = getattr(term, "value", None)
+    return value if isinstance(value, str) else ("" if term is None else str(term))
+
+
+def _show(term: object) -> str:
+    return compact(term.value) if isinstance(term, ox.NamedNode) else str(term)
+
+
 def check_provenance(graph: KnowledgeGraph) -> ProvenanceReport:
     """Check every claim of ``graph`` (see the module docstring)."""
     report = ProvenanceReport()
-    defaults = {row["term"].value: row["basis"].value
+    defaults = {_value(row["term"]): _value(row["basis"])
                 for row in graph.run(internal_query("default_bases")).rows() if row.get("term") is not None}
     stated: dict[tuple[object, object, object], set[str]] = {}
     quoted: set[tuple[object, object, object]] = set()
     for row in graph.run(internal_query("statements")).rows():
         key = (row.get("s"), row.get("p"), row.get("o"))
         node = str(row["st"])
-        basis = row.get("basis")
-        if basis is not None:
-            stated.setdefault(key, set()).add(basis.value)
+        if row.get("basis") is not None:
+            stated.setdefault(key, set()).add(_value(row["basis"]))
         quote, unit, text = row.get("quote"), row.get("unit"), row.get("text")
-        claim = " ".join(compact(t.value) if isinstance(t, ox.NamedNode) else str(t) for t in key)
+        shown = " ".join(_show(term) for term in key)
         if quote is not None:
             report.quotes += 1
             if text is None:
-                report.problems.append(QuoteProblem(node, claim, str(unit or ""), quote.value,
+                report.problems.append(QuoteProblem(node, shown, _show(unit) if unit is not None else "",
+                                                    _value(quote),
                                                     "its unit has no text (prov:wasDerivedFrom a source unit)"))
-            elif quote.value not in text.value:
-                report.problems.append(QuoteProblem(node, claim, compact(unit.value), quote.value,
+            elif _value(quote) not in _value(text):
+                report.problems.append(QuoteProblem(node, shown, _show(unit), _value(quote),
                                                     "not a substring of the unit's att:text"))
             else:
                 report.verified += 1
                 quoted.add(key)
-        elif basis is not None and basis.value == _STATED and isinstance(unit, ox.NamedNode) and text is not None:
-            report.problems.append(QuoteProblem(node, claim, compact(unit.value), "",
+        elif _value(row.get("basis")) == _STATED and isinstance(unit, ox.NamedNode) and text is not None:
+            report.problems.append(QuoteProblem(node, shown, _show(unit), "",
                                                 "stated by a source unit, but no att:quote"))
     held = set()
     for row in graph.run(internal_query("claims")).rows():
-        claim = Claim(row["g"].value, row["s"], row["p"], row["o"])  # type: ignore[arg-type]
+        subject, predicate, value = row["s"], row["p"], row["o"]
+        assert isinstance(subject, ox.NamedNode | ox.BlankNode) and isinstance(predicate, ox.NamedNode)
+        assert isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal)
+        claim = Claim(_value(row["g"]), subject, predicate, value)
         key = (claim.subject, claim.predicate, claim.object)
         held.add(key)
         report.claims += 1
@@ -124,20 +137,21 @@ def check_provenance(graph: KnowledgeGraph) -> ProvenanceReport:
             basis = defaults.get(claim.predicate.value) or defaults.get(claim.graph) or "missing"
         name = _local(basis)
         report.by_basis[name] += 1
-        file = claim.graph.rsplit("/graph/", 1)[-1]
-        report.by_file.setdefault(file, Counter())[name] += 1
+        report.by_file.setdefault(claim.graph.rsplit("/graph/", 1)[-1], Counter())[name] += 1
         if key in quoted:
             report.with_quote += 1
         if basis == "missing":
             report.missing.append(claim)
-    report.dangling = sorted({" ".join(str(t) for t in key) for key in stated
-                              if key not in held and not _held_elsewhere(graph, key)})
+    report.dangling = sorted(" ".join(_show(term) for term in key) for key in stated
+                             if key not in held and not _held_elsewhere(graph, key))
     return report
 
 
 def _held_elsewhere(graph: KnowledgeGraph, key: tuple[object, object, object]) -> bool:
     """Whether the graph holds the triple at all (a statement may reify a triple of an uncurated graph)."""
-    s, p, o = key
-    if not isinstance(s, ox.NamedNode | ox.BlankNode) or not isinstance(p, ox.NamedNode) or o is None:
+    subject, predicate, value = key
+    if not isinstance(subject, ox.NamedNode | ox.BlankNode) or not isinstance(predicate, ox.NamedNode):
         return False
-    return any(True for _ in graph.store.quads_for_pattern(s, p, o, None))  # type: ignore[arg-type]
+    if not isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return False
+    return any(True for _ in graph.store.quads_for_pattern(subject, predicate, value, None))

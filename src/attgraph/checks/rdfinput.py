@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from attgraph.errors import FormatError, LoadError
+from attgraph.errors import FormatError, LoadError, PayloadTooLarge
 from attgraph.knowledge.formats import Format, by_extension, graph_format
 from attgraph.knowledge.loader import bind_prefixes
 from attgraph.knowledge.namespaces import XSD
@@ -73,10 +74,12 @@ def read_files(paths: Sequence[Path], format_name: str | None = None) -> list[Us
 
 
 def read_bytes(data: bytes, fmt: Format, name: str, *, base_iri: str | None = None,
-               max_bytes: int | None = None) -> Graph:
+               max_bytes: int | None = None, max_triples: int | None = None) -> Graph:
     """Parse ``data`` in ``fmt`` into a new rdflib Graph (graph names of quad formats are dropped).
 
-    ``name`` is how errors refer to the input (a path or an upload's file name).
+    ``name`` is how errors refer to the input (a path or an upload's file name). With ``max_triples``, the parse
+    stops as soon as the data is known to hold more (:class:`~attgraph.errors.PayloadTooLarge`, 413): the cap
+    bounds the work and the memory, not only the answer.
     """
     if max_bytes is not None and len(data) > max_bytes:
         raise LoadError(f"{name}: too large ({len(data)} bytes; the limit is {max_bytes})",
@@ -88,12 +91,23 @@ def read_bytes(data: bytes, fmt: Format, name: str, *, base_iri: str | None = No
     if fmt.engine == ox.RdfFormat.RDF_XML:
         _refuse_xml_declarations(data, name)
     try:
-        quads = list(ox.parse(data, format=fmt.engine, base_iri=base_iri))
+        parsed = ox.parse(data, format=fmt.engine, base_iri=base_iri)
+        quads = list(parsed if max_triples is None else islice(parsed, max_triples + 1))
     except SyntaxError as error:
         raise _syntax_error(error, fmt, name) from None
     except (ValueError, OSError) as error:
         raise LoadError(f"{name}: cannot parse as {fmt.name}: {error}", {"file": name}) from None
+    except RecursionError:
+        raise _too_deep(name, fmt) from None
+    if max_triples is not None and len(quads) > max_triples:
+        raise PayloadTooLarge(f"{name} holds more than {max_triples} triples; an upload may hold at most "
+                              f"{max_triples}", {"limit": max_triples}, code="upload_too_large")
     return to_rdflib(quads)
+
+
+def _too_deep(name: str, fmt: Format) -> LoadError:
+    return LoadError(f"{name}: refused: the {fmt.name} nests more deeply than a parser may follow",
+                     {"file": name, "format": fmt.name})
 
 
 def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]) -> Graph:
@@ -133,6 +147,14 @@ def _syntax_error(error: SyntaxError, fmt: Format, name: str) -> LoadError:
 
 
 def _refuse_remote_contexts(data: bytes, name: str) -> None:
+    try:
+        _check_contexts(data, name)
+    except RecursionError:
+        raise LoadError(f"{name}: refused: the jsonld nests more deeply than a parser may follow",
+                        {"file": name, "format": "jsonld"}) from None
+
+
+def _check_contexts(data: bytes, name: str) -> None:
     try:
         document = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

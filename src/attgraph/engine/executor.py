@@ -24,7 +24,7 @@ from attgraph.errors import QueryAborted, QueryError, QueryTimeout
 from attgraph.knowledge.namespaces import PREFIXES
 from attgraph.knowledge.results import QueryResult
 
-from .forkserver import ForkClient, ForkServer
+from .forkserver import ForkClient, ForkServer, Spawned
 from .lookups import Lookups, lookup_end
 from .pool import Pool, Worker, ready, receive
 from .requests import UNION, Answer, QueryRequest, syntax_error
@@ -33,6 +33,10 @@ from .worker import pack_frame
 __all__ = ["LocalExecutor"]
 
 _START_TIMEOUT = 60.0
+#: How often the supervisor thread checks the pool's strength (seconds), and how long it waits after a failed
+#: fork before trying again.
+_TICK = 0.5
+_BACKOFF = 0.5
 #: A worker that has made more than its share of memory its own is replaced once idle this long (seconds).
 _IDLE_SECONDS = 2.0
 
@@ -82,6 +86,9 @@ class LocalExecutor:
         self._pool = Pool()
         self._spawns: queue.Queue[int | None] = queue.Queue()
         self._all: dict[int, Worker] = {}
+        self._dying: list[Spawned] = []
+        #: When (monotonic) and why the pool last lost a worker or failed to fork one.
+        self.last_failure: tuple[float, str] | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -100,7 +107,7 @@ class LocalExecutor:
         self._client = self._forks.connect()
         self._thread = threading.Thread(target=self._supervise, name="attgraph-workers", daemon=True)
         self._thread.start()
-        self._spawns.put(self._size)
+        self._wake()
         deadline = time.monotonic() + _START_TIMEOUT
         while len(self._pool) < self._size:
             if time.monotonic() > deadline:
@@ -108,70 +115,122 @@ class LocalExecutor:
             time.sleep(0.002)
 
     def _supervise(self) -> None:
-        """Ask the fork server for workers on request until closed."""
-        assert self._client is not None
+        """The supervisor thread: keeps the pool at its size until closed.
+
+        Every tick (and every time it is woken) it waits for killed workers to be gone, lets go of grown idle
+        workers and of idle workers whose process has died, then forks workers until as many are alive as the
+        pool's size. Strength is restored from the count, not from a request per lost worker, so no failure
+        anywhere (a crash, a kill at the deadline, the memory cap, an error in this bookkeeping) can leave the
+        pool short for longer than a tick."""
         while True:
             try:
-                count = self._spawns.get(timeout=_IDLE_SECONDS / 4)
-            except queue.Empty:
-                count = self._retire_grown()
-                if not count:
-                    continue
-            if count is None or self._closed:
-                return
-            for _ in range(count):
                 try:
-                    spawned = self._client.spawn()
-                except (OSError, QueryError):
-                    if self._closed:
-                        return
-                    time.sleep(0.5)
-                    self._spawns.put(1)
-                    continue
-                try:
-                    isolated = ready(spawned, _START_TIMEOUT)
-                except (OSError, EOFError, ValueError):
-                    spawned.kill()
-                    time.sleep(0.5)
-                    self._spawns.put(1)
-                    continue
-                worker = Worker(spawned, isolated)
-                with self._lock:
-                    if self._closed:
-                        spawned.kill()
-                        continue
-                    self.isolated = self.isolated and isolated
-                    self._all[worker.pid] = worker
-                self._pool.release(worker)
+                    wake = self._spawns.get(timeout=_TICK)
+                except queue.Empty:
+                    wake = 0
+                if wake is None or self._closed:
+                    return
+                self._bury()
+                self._retire_grown()
+                self._drop_dead_idle()
+                self._refill()
+            except Exception as error:  # keep supervising whatever went wrong, and say what it was
+                self._failed(f"the worker supervisor: {type(error).__name__}: {error}")
+                time.sleep(_TICK)
 
-    def _retire_grown(self) -> int:
+    def _refill(self) -> None:
+        """Fork workers until as many are alive as the pool's size (or one fails: the next tick tries again)."""
+        assert self._client is not None
+        while not self._closed:
+            with self._lock:
+                if len(self._all) >= self._size:
+                    return
+            try:
+                spawned = self._client.spawn()
+            except (OSError, QueryError) as error:
+                self._failed(f"the fork server did not fork a worker: {error}")
+                time.sleep(_BACKOFF)
+                return
+            try:
+                isolated = ready(spawned, _START_TIMEOUT)
+            except (OSError, EOFError, ValueError) as error:
+                spawned.kill()
+                self._failed(f"a new worker did not start: {type(error).__name__}")
+                time.sleep(_BACKOFF)
+                return
+            worker = Worker(spawned, isolated)
+            with self._lock:
+                if self._closed:
+                    spawned.kill()
+                    return
+                self.isolated = self.isolated and isolated
+                self._all[worker.pid] = worker
+            self._pool.release(worker)
+
+    def _bury(self) -> None:
+        """Wait for the workers killed since the last tick to be gone, and close what is left of them."""
+        with self._lock:
+            dying, self._dying = self._dying, []
+        for spawned in dying:
+            try:
+                spawned.gone(2.0)
+            finally:
+                spawned.close()
+
+    def _drop_dead_idle(self) -> None:
+        """Forget the idle workers whose process has died (killed from outside, say): they would fail the next
+        query given to them."""
+        for worker in self._pool.take(lambda w: w.spawned.gone(0)):
+            worker.spawned.close()
+            with self._lock:
+                self._all.pop(worker.pid, None)
+                self.restarts += 1
+            self._failed("a query worker died while idle")
+
+    def _failed(self, reason: str) -> None:
+        """Remember the last failure, for ``/health``."""
+        with self._lock:
+            self.last_failure = (time.monotonic(), reason)
+
+    def _retire_grown(self) -> None:
         """Let go of the idle workers that have made more memory their own than allowed and have been idle
-        for ``_IDLE_SECONDS`` (closing its socket ends a worker); how many fresh ones are needed."""
+        for ``_IDLE_SECONDS`` (closing its socket ends a worker)."""
         if self._private_limit <= 0 or self._closed:
-            return 0
+            return
         now = time.monotonic()
         grown = self._pool.take(lambda w: self._grown(w) and now - w.idle_since > _IDLE_SECONDS)
         for worker in grown:
             self._let_go(worker)
-        return len(grown)
 
     def _let_go(self, worker: Worker) -> None:
         """End an idle worker (closing its socket ends it) and count it as retired."""
-        worker.spawned.close()
-        with self._lock:
-            self._all.pop(worker.pid, None)
-            self.retired += 1
+        try:
+            worker.spawned.close()
+        finally:
+            with self._lock:
+                self._all.pop(worker.pid, None)
+                self.retired += 1
+            self._wake()
 
     def _grown(self, worker: Worker) -> bool:
         """Whether ``worker`` has made more memory its own than ``private_mb`` allows."""
         return 0 < self._private_limit < worker.private
 
-    def _replace(self, worker: Worker) -> None:
-        """Kill ``worker`` (waiting briefly until it is gone) and ask for a fresh one."""
-        worker.spawned.kill_and_wait()
-        with self._lock:
-            self._all.pop(worker.pid, None)
-            self.restarts += 1
+    def _replace(self, worker: Worker, reason: str) -> None:
+        """Kill ``worker`` and have a fresh one forked. Called on the event loop, so it does not wait: the
+        supervisor thread waits for the process to be gone (:meth:`_bury`). The bookkeeping is done whatever
+        the kill does."""
+        try:
+            worker.spawned.signal_kill()
+        finally:
+            with self._lock:
+                self._all.pop(worker.pid, None)
+                self._dying.append(worker.spawned)
+                self.restarts += 1
+                self.last_failure = (time.monotonic(), reason)
+            self._wake()
+
+    def _wake(self) -> None:
         if not self._closed:
             self._spawns.put(1)
 
@@ -203,7 +262,8 @@ class LocalExecutor:
             reply, payload = await receive(loop, worker.sock)
         except asyncio.CancelledError:
             if worker is not None:  # the worker is mid-query: it cannot be reused
-                self._replace(worker)
+                self._replace(worker, "a query was stopped at its deadline" if expired
+                              else "a query was abandoned (the client went away)")
             if not expired:  # cancelled from elsewhere (the client went away, the service stops)
                 raise
             task.uncancel()
@@ -214,7 +274,7 @@ class LocalExecutor:
             raise QueryTimeout(f"the query was stopped at its deadline ({limit:g} s)", {"limit": limit}) from None
         except (EOFError, OSError, ValueError):
             assert worker is not None
-            self._replace(worker)
+            self._replace(worker, "a query worker died (memory cap or engine crash)")
             raise QueryAborted("the query was stopped: it needed more memory than a query may use, or it "
                                "crashed the query engine", {"memory_limit_mb": self._memory_mb}) from None
         finally:
@@ -223,8 +283,6 @@ class LocalExecutor:
         worker.idle_since = time.monotonic()
         if not self._pool.release(worker, self._grown):  # another grown worker is idle already: one is enough
             self._let_go(worker)
-            if not self._closed:
-                self._spawns.put(1)
         return self._settle(reply, payload, started)
 
     def _settle(self, reply: dict[str, Any], payload: bytes, started: float) -> Answer:
@@ -301,19 +359,25 @@ class LocalExecutor:
             worker.spawned.kill_and_wait()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self._bury()
         if self._client is not None:
             self._client.close()
         if self._own_forks and self._forks is not None:
             self._forks.close()
 
     def status(self) -> dict[str, Any]:
-        """Workers alive and idle, restarts (workers killed) and retirements (workers replaced after growing
-        past their private memory) since start, whether the workers have no network; with lookups answered in
-        this process, how many and the memory they made private (``lookups_here``)."""
+        """Workers wanted, alive (live processes the pool holds, busy or idle) and idle; restarts (workers
+        killed or found dead) and retirements (workers replaced after growing past their private memory) since
+        start; the last failure (how many seconds ago, and what); whether the workers have no network; with
+        lookups answered in this process, how many and the memory they made private (``lookups_here``)."""
         with self._lock:
             alive = len(self._all)
+            failure = self.last_failure
         status: dict[str, Any] = {"workers": self._size, "alive": alive, "idle": len(self._pool),
                                   "restarts": self.restarts, "retired": self.retired,
+                                  "last_failure": None if failure is None else {
+                                      "seconds_ago": round(time.monotonic() - failure[0], 1),
+                                      "reason": failure[1]},
                                   "network_isolated": self.isolated}
         if self._lookups is not None:
             status["lookups_here"] = self._lookups.status()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import select
 import selectors
 import shutil
 import signal
@@ -49,9 +50,14 @@ class Spawned:
 
     def kill(self) -> None:
         """Send ``SIGKILL`` (through the pidfd) and close the socket and the pidfd."""
-        with contextlib.suppress(ProcessLookupError, OSError):
-            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+        self.signal_kill()
         self.close()
+
+    def signal_kill(self) -> None:
+        """Send ``SIGKILL`` through the pidfd, without waiting and without closing anything."""
+        if self.pidfd >= 0:
+            with contextlib.suppress(ProcessLookupError, OSError):
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
 
     def kill_and_wait(self, timeout: float = 2.0) -> None:
         """:meth:`kill`, after which the process is gone (or ``timeout`` seconds have passed)."""
@@ -62,20 +68,24 @@ class Spawned:
         self.close()
 
     def close(self) -> None:
-        """Close the socket and the pidfd (the worker sees its socket close and exits)."""
+        """Close the socket and the pidfd (the worker sees its socket close and exits); once only."""
         self.sock.close()
-        with contextlib.suppress(OSError):
-            os.close(self.pidfd)
+        if self.pidfd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.pidfd)
         self.pidfd = -1
 
     def gone(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for the process to end; whether it has."""
+        """Wait up to ``timeout`` seconds for the process to end; whether it has. (``poll``, not ``select``:
+        a service holding many connections has descriptors numbered past ``select``'s 1024.)"""
         if self.pidfd < 0:
             return True
-        import select
-
-        ready, _, _ = select.select([self.pidfd], [], [], timeout)
-        return bool(ready)
+        waiter = select.poll()
+        waiter.register(self.pidfd, select.POLLIN)
+        try:
+            return bool(waiter.poll(max(0, int(timeout * 1000))))
+        except (OSError, ValueError):
+            return True
 
 
 class ForkServer:

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import math
-import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from attgraph.errors import QueryRefused, ServiceBusy
+from attgraph.errors import QueryAborted, QueryRefused, QueryTimeout
 from attgraph.knowledge.namespaces import PREFIXES
 from attgraph.settings import Settings
 
+from .admission import CLIENT, Admission, Fairness
 from .guard import Inspection, inspect
 from .requests import Answer, DatasetSpec, Executor, QueryRequest
 
@@ -41,9 +41,15 @@ class Gateway:
         self.executor = executor
         self.settings = settings
         self.graphs = frozenset(graphs)
-        self.capacity = settings.workers + settings.max_pending
-        self._in_flight = 0
-        self._lock = threading.Lock()
+        workers = max(1, settings.workers)
+        third = max(1, workers // 3)
+        self.admission = Admission(Fairness(
+            slots=workers,
+            reserved=min(workers - 1, settings.reserved_workers or third),
+            share=max(1, min(workers, settings.client_share or max(2, third))),
+            waiting=settings.max_pending,
+            client_waiting=max(1, settings.max_pending // 4)))
+        self.capacity = workers + settings.max_pending
 
     @property
     def retry_after(self) -> int:
@@ -70,18 +76,6 @@ class Gateway:
                                    "(graphs are never fetched; the graphs held are listed in the service "
                                    "description at /sparql)", {"graph": graph}, code="unknown_graph")
 
-    def _admit(self) -> None:
-        with self._lock:
-            if self._in_flight >= self.capacity:
-                raise ServiceBusy(f"too many queries at once (at most {self.capacity} are taken in); "
-                                  f"try again in {self.retry_after} s",
-                                  {"retry_after": self.retry_after, "limit": self.capacity})
-            self._in_flight += 1
-
-    def _leave(self) -> None:
-        with self._lock:
-            self._in_flight -= 1
-
     def prepare(self, text: str, substitutions: Bindings | None = None,
                 default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
                 max_rows: int | None = None) -> tuple[Inspection, QueryRequest]:
@@ -93,12 +87,22 @@ class Gateway:
                                         prefixes=PREFIXES, timeout=self.settings.query_timeout)
 
     async def submit(self, request: QueryRequest) -> Answer:
-        """Admit a prepared request under the concurrency cap and evaluate it."""
-        self._admit()
+        """Evaluate a prepared request: a lookup at once where the executor answers it itself (it takes no
+        slot); anything else once the admission rules give its client a slot (:mod:`attgraph.engine.admission`)."""
+        here = self.executor.here(request)
+        if here is not None:
+            return here
+        client = CLIENT.get()
+        await self.admission.enter(client, request.deadline)
+        started = time.monotonic()
+        heavy = False
         try:
             return await self.executor.evaluate(request)
+        except (QueryTimeout, QueryAborted):
+            heavy = True
+            raise
         finally:
-            self._leave()
+            self.admission.leave(client, time.monotonic() - started, heavy=heavy)
 
     async def run(self, text: str, substitutions: Bindings | None = None,
                   default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (),
@@ -114,5 +118,7 @@ class Gateway:
         return asyncio.run(self.run(text, substitutions, default_graphs, named_graphs, max_rows))
 
     def status(self) -> dict[str, object]:
-        """The executor's numbers plus the queries in flight and the cap."""
-        return {**self.executor.status(), "in_flight": self._in_flight, "capacity": self.capacity}
+        """The executor's numbers plus the admission's (slots, waiting, clients)."""
+        admission = self.admission.status()
+        return {**self.executor.status(), "in_flight": admission["running"], "capacity": self.capacity,
+                "admission": admission}

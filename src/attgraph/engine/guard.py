@@ -16,7 +16,7 @@ IRIs, so the caller can check they only name graphs we hold.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import urljoin
@@ -52,9 +52,16 @@ _KINDS = (
     ("char", r"."),
 )
 _TOKEN = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _KINDS), re.DOTALL)
+#: The scanner for the stretch of a name a prefixed name was just looked for in, where only these kinds can start
+#: (the characters of such a stretch are letters, digits, ``_``, ``-`` and ``.``; see :func:`_scan`).
+_TOKEN_IN_NAME = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _KINDS
+                                     if kind in ("word", "number", "char")), re.DOTALL)
+#: The longest stretch a prefixed name's prefix could take from a letter (possessive: it never backtracks).
+#: The kinds the scanner tries after a prefixed name: where one of them matched at a letter, a prefixed name was
+#: looked for there and failed.
+_AFTER_PNAME = frozenset({"word", "number", "op", "char"})
+_NAME_RUN = re.compile(r"[^\W\d_][\w-]*+(?:\.+[\w-]++)*+")
 _OPAQUE = re.compile("|".join(p for k, p in _KINDS if k in ("comment", "string", "iri")), re.DOTALL)
-_ATOM = re.compile("|".join(p for k, p in _KINDS if k in ("var", "bnode", "lang", "pname", "word", "number", "op")))
-_SPACE = re.compile(r"\s+")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _NOT_BRACKETS = re.compile(r"[^{}()\[\]]+")
 #: Words that send a query down the token-by-token path: every update keyword, SERVICE and FROM.
@@ -87,11 +94,53 @@ class Inspection:
 
 
 def tokens(text: str) -> Iterator[Token]:
-    """The tokens of ``text``, whitespace and comments left out."""
-    for match in _TOKEN.finditer(text):
+    """The tokens of ``text``, whitespace and comments left out, in time linear in its length (see
+    :func:`_scan`)."""
+    for kind, value, start in _scan(text):
+        yield Token(kind, value, start)
+
+
+def _scan(text: str) -> Iterator[tuple[str, str, int]]:
+    """The tokens of ``text`` as ``(kind, text, start)``, whitespace and comments left out.
+
+    A scanner trying every kind of token at every position is quadratic on a long name without a colon
+    (``a-a-a-…``): at each of its letters the prefixed-name pattern reads on to the name's end before it
+    fails. Once it has failed from a letter, no prefixed name can start anywhere before the end of that stretch
+    (the colon it needs would have to follow the stretch, and then the name from the first letter would have
+    matched), so the stretch is read on by the scanner that does not look for one: the same tokens, each
+    character read a bounded number of times."""
+    position, size = 0, len(text)
+    while position < size:
+        resume = size
+        for match in _TOKEN.finditer(text, position):
+            kind = match.lastgroup or "char"
+            start = match.start()
+            if kind != "space" and kind != "comment":
+                yield kind, match.group(), start
+            if kind in _AFTER_PNAME and text[start].isalpha():
+                run = _NAME_RUN.match(text, start)
+                blind = run.end() if run is not None else 0
+                if blind > match.end():
+                    resume = yield from _blind(text, match.end(), blind)
+                    break
+        position = resume
+
+
+def _blind(text: str, position: int, blind: int) -> Generator[tuple[str, str, int], None, int]:
+    """The tokens from ``position`` that start before ``blind``, scanned without prefixed names; returns where
+    the next token starts (at or after ``blind``), or the text's length.
+
+    No other kind of token can start there: a blank node needs ``_:``, and the stretch is never followed by a
+    colon; strings, IRIs, variables, language tags, comments and operators start with characters a name does
+    not hold. A number may run on past the stretch (``1e+5``), as it would in the full scanner."""
+    for match in _TOKEN_IN_NAME.finditer(text, position):
+        start = match.start()
+        if start >= blind:
+            return start
         kind = match.lastgroup or "char"
         if kind != "space" and kind != "comment":
-            yield Token(kind, match.group(), match.start())
+            yield kind, match.group(), start
+    return len(text)
 
 
 def _unescape(text: str) -> str:
@@ -142,44 +191,50 @@ def _quick(text: str, max_depth: int) -> Inspection | None:
         if before.isalnum() or before in "?$_:@.-%" or after.isalnum() or after in "_:.-%":
             return None
         form = _FORMS[found.group().upper()]
-    depth = deepest = run = 0
-    unary = "!" in rest or "-" in rest or "+" in rest
-    for char in _SPACE.sub("", _ATOM.sub("\x01", rest)) if unary else _NOT_BRACKETS.sub("", rest):
-        depth, run = _nesting(char, depth, run)
-        deepest = max(deepest, depth + run)
-    if deepest > max_depth:
-        return None
+    if "!" in rest or "-" in rest or "+" in rest:
+        return None  # runs of unary operators are counted token by token (collapsing names is not linear)
+    depth = deepest = 0
+    for char in _NOT_BRACKETS.sub("", rest):
+        depth = depth + 1 if char in _OPENERS else max(0, depth - 1)
+        if depth > deepest:
+            deepest = depth
+            if deepest > max_depth:
+                return None
     return Inspection(form, (), (), deepest)
 
 
-def _nesting(char: str, depth: int, run: int) -> tuple[int, int]:
-    """The bracket depth and the run of unary operators after one single-character token."""
-    if char in _OPENERS:
-        return depth + 1, 0
-    if char in _CLOSERS:
-        return max(0, depth - 1), 0
-    if char in _UNARY:
-        return depth, run + 1
-    return depth, 0
-
-
 def _tokenized(text: str, max_depth: int, prefixes: Mapping[str, str] | None) -> Inspection:
-    """The inspection token by token (see :func:`inspect`)."""
+    """The inspection token by token (see :func:`inspect`). The tokens are read as they come, so a refusal
+    costs only the text up to where it is found; what ``PREFIX``, ``BASE`` and ``FROM`` need of the tokens
+    after them is collected as those tokens arrive (``waiting``)."""
     known = prefixes or {}
     base: str | None = None
     form: str | None = None
     default_graphs: list[str] = []
     named_graphs: list[str] = []
     depth = deepest = run = 0
-    stream = list(tokens(text))
-    for index, (kind, value, start) in enumerate(stream):
-        depth, run = _nesting(value, depth, run) if kind == "char" else (depth, 0)
-        if depth + run > deepest:
-            deepest = depth + run
-            if deepest > max_depth:
-                raise _refuse("query_too_deep", f"the query nests brackets or operators more than {max_depth} "
-                              f"deep (at character {start + 1}); the limit is {max_depth}",
-                              limit=max_depth, position=start + 1)
+    waiting: list[object] | None = None  # [keyword, its start, the tokens after it so far]
+    for kind, value, start in _scan(text):
+        if waiting is not None:
+            known, base, waiting = _after_keyword(waiting, (kind, value, start), known, base,
+                                                  default_graphs, named_graphs)
+        if kind == "char":
+            if value in _OPENERS:
+                depth, run = depth + 1, 0
+            elif value in _CLOSERS:
+                depth, run = max(0, depth - 1), 0
+            elif value in _UNARY:
+                run += 1
+            else:
+                run = 0
+            if depth + run > deepest:
+                deepest = depth + run
+                if deepest > max_depth:
+                    raise _refuse("query_too_deep", f"the query nests brackets or operators more than {max_depth} "
+                                  f"deep (at character {start + 1}); the limit is {max_depth}",
+                                  limit=max_depth, position=start + 1)
+            continue
+        run = 0
         if kind != "word":
             continue
         word = value.upper()
@@ -191,29 +246,46 @@ def _tokenized(text: str, max_depth: int, prefixes: Mapping[str, str] | None) ->
                           "other endpoints", keyword=word, position=start + 1)
         if form is None and word in _FORMS:
             form = _FORMS[word]
-        elif word == "PREFIX" and form is None:
-            known = _declare(stream, index, known)
-        elif word == "BASE" and form is None and index + 1 < len(stream) and stream[index + 1].kind == "iri":
-            base = _unescape(stream[index + 1].text[1:-1])
-        elif word == "FROM":
-            named = index + 1 < len(stream) and stream[index + 1].text.upper() == "NAMED"
-            target = stream[index + 2] if named and index + 2 < len(stream) else (
-                stream[index + 1] if not named and index + 1 < len(stream) else None)
-            iri = _resolve(target, known, base)
-            if iri is None:
-                raise _refuse("unknown_graph", f"the FROM clause at character {start + 1} does not name a "
-                              "graph this service can read", position=start + 1)
-            (named_graphs if named else default_graphs).append(iri)
+        elif (word in ("PREFIX", "BASE") and form is None) or word == "FROM":
+            if waiting is not None:  # a keyword right after another: the earlier one ends here
+                known, base, waiting = _after_keyword(waiting, None, known, base, default_graphs, named_graphs)
+            waiting = [word, start, []]
+    if waiting is not None:
+        known, base, waiting = _after_keyword(waiting, None, known, base, default_graphs, named_graphs)
     return Inspection(form, tuple(default_graphs), tuple(named_graphs), deepest)
 
 
-def _declare(stream: list[Token], index: int, known: Mapping[str, str]) -> Mapping[str, str]:
-    """``known`` with ``PREFIX p: <iri>`` (the tokens after ``PREFIX`` at ``index``) added, as a new mapping."""
-    if index + 2 < len(stream) and stream[index + 1].kind == "pname" and stream[index + 2].kind == "iri":
-        name = stream[index + 1].text
-        if name.endswith(":"):
-            return {**known, name[:-1]: _unescape(stream[index + 2].text[1:-1])}
-    return known
+def _after_keyword(waiting: list[object], token: tuple[str, str, int] | None, known: Mapping[str, str],
+                   base: str | None, default_graphs: list[str], named_graphs: list[str],
+                   ) -> tuple[Mapping[str, str], str | None, list[object] | None]:
+    """Give the keyword in ``waiting`` the next ``token`` (``None``: there is no next one); once it has the
+    tokens it needs, act on it (declare a prefix, set the base, record or refuse a ``FROM`` graph) and return
+    ``None`` for ``waiting``."""
+    word, start, after = waiting
+    assert isinstance(word, str) and isinstance(start, int) and isinstance(after, list)
+    if token is not None:
+        after.append(token)
+    ended = token is None
+    if word == "PREFIX":
+        if len(after) < 2 and not ended:
+            return known, base, waiting
+        if len(after) == 2 and after[0][0] == "pname" and after[1][0] == "iri" and after[0][1].endswith(":"):
+            known = {**known, after[0][1][:-1]: _unescape(after[1][1][1:-1])}
+        return known, base, None
+    if word == "BASE":
+        if after and after[0][0] == "iri":
+            base = _unescape(after[0][1][1:-1])
+        return known, base, None
+    named = bool(after) and after[0][1].upper() == "NAMED"
+    if named and len(after) < 2 and not ended:
+        return known, base, waiting
+    target = (after[1] if len(after) > 1 else None) if named else (after[0] if after else None)
+    iri = _resolve(Token(*target) if target is not None else None, known, base)
+    if iri is None:
+        raise _refuse("unknown_graph", f"the FROM clause at character {start + 1} does not name a "
+                      "graph this service can read", position=start + 1)
+    (named_graphs if named else default_graphs).append(iri)
+    return known, base, None
 
 
 def _resolve(token: Token | None, known: Mapping[str, str], base: str | None) -> str | None:

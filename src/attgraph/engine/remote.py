@@ -235,6 +235,10 @@ class RemoteExecutor:
             raise
         return Answer(result, truncated, time.monotonic() - started)
 
+    def here(self, request: QueryRequest) -> Answer | None:
+        """Nothing is answered without the store."""
+        return None
+
     async def evaluate(self, request: QueryRequest) -> Answer:
         """:meth:`run` from the event loop, on a thread (the store's answer is awaited there)."""
         import anyio.to_thread

@@ -77,6 +77,10 @@ class Executor(Protocol):
         """Evaluate ``request``; raise :class:`QueryTimeout` at the deadline, :class:`QuerySyntaxError` or
         :class:`QueryError` for a bad query, :class:`QueryAborted` if evaluation died."""
 
+    def here(self, request: QueryRequest) -> Answer | None:
+        """The answer to ``request`` at once, without taking a worker, when its shape bounds its cost (a
+        single-resource lookup); ``None`` for everything else."""
+
     def close(self) -> None:
         """Stop everything started by :meth:`start`."""
 

@@ -33,16 +33,13 @@ def report_json(report: Any) -> dict[str, Any]:
 def _validate(root: Path, format_name: str, name: str, max_triples: int, data: bytes) -> dict[str, Any]:
     from attgraph.checks.rdfinput import UserInput, read_bytes
     from attgraph.checks.validation import data_for_files, load_shapes, validate
-    from attgraph.errors import AttgraphError, PayloadTooLarge, error_body
+    from attgraph.errors import AttgraphError, error_body
     from attgraph.knowledge.formats import graph_format
     from attgraph.settings import Settings
 
     try:
         fmt = graph_format(format_name)
-        graph = read_bytes(data, fmt, name)
-        if len(graph) > max_triples:
-            raise PayloadTooLarge(f"{name} holds {len(graph)} triples; an upload may hold at most {max_triples}",
-                                  {"triples": len(graph), "limit": max_triples}, code="upload_too_large")
+        graph = read_bytes(data, fmt, name, max_triples=max_triples)
         settings = Settings(root=root)
         combined = data_for_files([UserInput(name, fmt, graph)], settings)
         report = validate(combined, load_shapes(settings.shapes_dir))

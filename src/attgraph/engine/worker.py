@@ -35,7 +35,8 @@ import pyoxigraph as ox
 
 from attgraph.knowledge.namespaces import PREFIXES, XSD, prefixes_for
 
-__all__ = ["HEADER", "answer", "evaluate", "isolate", "name_process", "pack_frame", "serve"]
+__all__ = ["HEADER", "address_space", "answer", "cap_memory", "evaluate", "isolate", "name_process", "pack_frame",
+           "serve"]
 
 HEADER = struct.Struct(">II")
 _CLONE_NEWUSER = 0x10000000
@@ -87,8 +88,15 @@ def name_process(name: str) -> None:
     libc.prctl(_PR_SET_NAME, ctypes.c_char_p(name.encode()[:15]), 0, 0, 0)
 
 
-def isolate(memory_mb: int, parent: int) -> bool:
-    """Die with the parent, leave the network (if allowed), cap memory. True when the network is cut.
+def address_space() -> int:
+    """The bytes of address space this process holds now."""
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[0]) * resource.getpagesize()
+
+
+def isolate(memory_mb: int | None, parent: int) -> bool:
+    """Die with the parent, leave the network (if allowed), cap memory at what the process holds now plus
+    ``memory_mb`` MiB (``None``: not yet, see :func:`cap_memory`). True when the network is cut.
 
     Leaving the network with a user namespace only works in a single-threaded process, which a freshly
     forked worker is."""
@@ -97,9 +105,15 @@ def isolate(memory_mb: int, parent: int) -> bool:
     if os.getppid() != parent:
         os._exit(0)
     isolated = bool(libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0 or libc.unshare(_CLONE_NEWNET) == 0)
-    limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if memory_mb is not None:
+        cap_memory(memory_mb)
     return isolated
+
+
+def cap_memory(memory_mb: int) -> None:
+    """Cap the address space at what the process holds now plus ``memory_mb`` MiB (its allowance)."""
+    limit = address_space() + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _term_json(term: Any) -> dict[str, Any]:
@@ -291,9 +305,10 @@ def serve(sock: socket.socket, store: ox.Store | None, disk: str | None, memory_
     try:
         faulthandler.disable()  # an engine abort (out of memory) ends the worker quietly
         name_process("attgraph-query")
-        isolated = isolate(memory_mb, parent)
+        isolated = isolate(None, parent)
         if disk is not None:
             store = ox.Store.read_only(disk)
+        cap_memory(memory_mb)  # after opening an on-disk store: its mapped files are shared, not the worker's own
         assert store is not None
         page = resource.getpagesize()
         sock.sendall(pack_frame({"ready": True, "isolated": isolated}))

@@ -12,9 +12,11 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
 from attgraph import __version__
+from attgraph.engine.admission import CLIENT
 from attgraph.engine.forkserver import ForkServer
 from attgraph.engine.requests import Executor
 from attgraph.knowledge.graph import KnowledgeGraph
@@ -50,6 +52,8 @@ class _Service(FastAPI):
     sparql: SparqlFastPath | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":  # the queries of this request are run on behalf of its client's address
+            CLIENT.set(scope["client"][0] if scope.get("client") else "")
         if self.sparql is not None and self.sparql.takes(scope):
             await self.sparql(scope, receive, send)
         else:
@@ -81,9 +85,15 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor
     app.add_middleware(SecurityHeaders)
 
     @app.get("/health", summary="Liveness, size and the state of the query workers")
-    async def health() -> dict[str, object]:
-        return {"status": "ok", "triples": ctx.statements, "version": __version__,
-                "queries": ctx.gateway.status()}
+    async def health() -> JSONResponse:
+        """``ok`` when every worker is alive, ``degraded`` while some are being replaced (still 200), 503 when
+        none is: the truth about the pool, counted from its live processes."""
+        queries = ctx.gateway.status()
+        alive, wanted = queries.get("alive"), queries.get("workers")
+        state = "ok" if alive is None or alive == wanted else "degraded" if alive else "down"
+        return JSONResponse({"status": state, "triples": ctx.statements, "version": __version__,
+                             "queries": queries, "memory": ctx.memory.describe()},
+                            status_code=503 if state == "down" else 200)
 
     app.router.routes.extend(routes)
     for router in (description_router(ctx.descriptions), queries_router(ctx),

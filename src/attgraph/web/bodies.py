@@ -7,20 +7,23 @@ error shape are ours.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from fastapi import Request
 from starlette.datastructures import FormData
+from starlette.requests import ClientDisconnect
 from starlette.types import Message, Receive, Scope
 
-from attgraph.errors import PayloadTooLarge
+from attgraph.errors import AttgraphError, PayloadTooLarge
 
 from .errors import BadRequest
 
-__all__ = ["Fields", "media_type", "parse_fields", "query_fields", "read_body", "read_multipart",
+__all__ = ["ClientGone", "Fields", "media_type", "parse_fields", "query_fields", "read_body", "read_multipart",
            "scope_fields", "unquote_field"]
 
+_log = logging.getLogger("attgraph.web")
 _MAX_FIELDS = 200
 #: Where :func:`scope_fields` keeps the parsed query string in the ASGI scope.
 _FIELDS_KEY = "attgraph.query_fields"
@@ -120,12 +123,25 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise _too_large(size, limit)
     chunks: list[bytes] = []
     received = 0
-    async for chunk in request.stream():
-        received += len(chunk)
-        if received > limit:
-            raise _too_large(received, limit, more=True)
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limit:
+                raise _too_large(received, limit, more=True)
+            chunks.append(chunk)
+    except ClientDisconnect:
+        client = request.client.host if request.client else "?"
+        _log.info("client %s went away while sending %s %s (%d bytes received)", client, request.method,
+                  request.url.path, received)
+        raise ClientGone("the client went away before its request was whole", {"received": received}) from None
     return b"".join(chunks)
+
+
+class ClientGone(AttgraphError):
+    """The client closed the connection before its request was whole; nobody is left to answer."""
+
+    code = "client_gone"
+    status = 400
 
 
 def _too_large(size: int, limit: int, more: bool = False) -> PayloadTooLarge:

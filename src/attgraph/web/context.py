@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 
 from attgraph import __version__
+from attgraph.engine.budget import MemoryPlan, memory_plan
 from attgraph.engine.executor import LocalExecutor
 from attgraph.engine.forkserver import ForkServer
 from attgraph.engine.gateway import Gateway
@@ -80,6 +81,8 @@ class Context:
         self._executor = executor
         self._forks = forks
         self._gateway: Gateway | None = None
+        #: What each query worker and validation may claim (raises at once when the settings do not fit).
+        self.memory: MemoryPlan = memory_plan(settings)
         self._search_index: SearchIndex | None = None
         self._search_lock = threading.Lock()
 
@@ -88,7 +91,7 @@ class Context:
     def start(self) -> None:
         """Start the query workers (or the given executor) and open the gateway."""
         executor = self._executor or LocalExecutor(self.graph.store, workers=self.settings.workers,
-                                                   memory_mb=self.settings.worker_memory_mb,
+                                                   memory_mb=self.memory.allowance_mb,
                                                    source=self.graph.source, forks=self._forks,
                                                    private_mb=self.settings.worker_private_mb,
                                                    lookups_mb=self.settings.lookups_mb)

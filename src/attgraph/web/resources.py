@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -66,6 +67,10 @@ def resources_router(ctx: Context) -> APIRouter:
     ontology_graphs = tuple(str(g) for g in ctx.graph.graph_names() if str(g).startswith(_GRAPH_BASE + "ontology/"))
 
     async def exists(iri: str) -> bool:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:  # not an IRI at all (``/id/%3Cscript%3E``): nothing of ours is called that
+            return False
         return (await ctx.run_internal("resource_exists", {"resource": iri})).result.boolean
 
     async def find(path: str, raw: str) -> tuple[str, str | None, bool]:

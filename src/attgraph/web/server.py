@@ -24,6 +24,7 @@ import ctypes
 import gc
 import importlib
 import os
+import resource
 import signal
 import socket
 import sys
@@ -32,6 +33,7 @@ import time
 from typing import Any, TextIO
 
 from attgraph.build.prebuilt import load_graph
+from attgraph.engine.budget import memory_plan
 from attgraph.engine.forkserver import ForkServer
 from attgraph.engine.remote import RemoteExecutor
 from attgraph.engine.remote_graph import RemoteGraph
@@ -40,6 +42,8 @@ from attgraph.engine.worker import name_process
 from attgraph.errors import AttgraphError
 from attgraph.knowledge.graph import KnowledgeGraph
 from attgraph.settings import Settings
+
+from .connections import Limits, guarded_protocol
 
 __all__ = ["Supervisor", "listen", "open_for_serving", "serve"]
 
@@ -110,8 +114,9 @@ class Supervisor:
     on it)."""
 
     def __init__(self, app: Any, listeners: list[socket.socket], processes: int, forks: ForkServer | None,
-                 err: TextIO | None = None) -> None:
+                 err: TextIO | None = None, limits: Limits | None = None) -> None:
         self.app = app
+        self.limits = limits or Limits()
         self.listeners = listeners
         self.processes = max(1, processes)
         self.forks = forks
@@ -137,7 +142,9 @@ class Supervisor:
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)  # stop when the supervisor dies
         name_process("attgraph-http")
         server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="on", access_log=False,
-                                               proxy_headers=False, timeout_graceful_shutdown=5))
+                                               proxy_headers=False, timeout_graceful_shutdown=5, server_header=False,
+                                               http=guarded_protocol(self.limits),
+                                               timeout_keep_alive=max(1, round(self.limits.idle_timeout))))
         server.run(sockets=[listener])
         return 0 if server.started else 3
 
@@ -246,7 +253,8 @@ def serve(settings: Settings, host: str, port: int, processes: int, out: TextIO)
     forks: ForkServer | None = None
     if executor is None:
         disk = graph.source if graph.source is not None and graph.source.is_dir() else None
-        forks = ForkServer(None if disk else graph.store, disk=disk, memory_mb=settings.worker_memory_mb)
+        forks = ForkServer(None if disk else graph.store, disk=disk,
+                           memory_mb=memory_plan(settings, processes).allowance_mb)
     app = create_app(graph, settings, executor, forks)
     listeners = listen(host, port, processes)
     if forks is not None:
@@ -256,7 +264,25 @@ def serve(settings: Settings, host: str, port: int, processes: int, out: TextIO)
     shown = f"[{host}]" if ":" in host else host
     print(f"attgraph: serving {where} on http://{shown}:{port}/ with {processes} service "
           f"process{'es' if processes != 1 else ''}", file=out, flush=True)
-    return Supervisor(app, listeners, processes, forks).run()
+    _raise_descriptor_limit()
+    return Supervisor(app, listeners, processes, forks, limits=limits_of(settings)).run()
+
+
+def limits_of(settings: Settings) -> Limits:
+    """The connection limits the settings ask for (URLs long enough for the longest query, percent-encoded)."""
+    return Limits(idle_timeout=settings.idle_timeout, header_timeout=settings.header_timeout,
+                  min_body_rate=settings.min_body_rate, send_timeout=settings.send_timeout,
+                  max_url_bytes=3 * settings.max_query_bytes + 2048,
+                  max_client_connections=settings.max_client_connections,
+                  max_connections=settings.max_connections)
+
+
+def _raise_descriptor_limit() -> None:
+    """Let the tree open as many descriptors as the system allows it (connections are capped well below)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def open_for_serving(settings: Settings, *, rebuild: bool = True) -> tuple[KnowledgeGraph, Executor | None]:

@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
+from attgraph.engine.budget import validations_per_process
 from attgraph.errors import AttgraphError, FormatError, QueryTimeout, ServiceBusy
 from attgraph.knowledge.formats import GRAPH_FORMATS, Format, by_extension, graph_format
 
@@ -99,7 +100,7 @@ class Validator:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.capacity = max(1, ctx.settings.workers // 2)
+        self.capacity = validations_per_process(ctx.settings.workers)
         self.running = 0
 
     async def run(self, upload: Upload) -> dict[str, Any]:
@@ -111,7 +112,7 @@ class Validator:
                               {"retry_after": retry, "limit": self.capacity})
         self.running += 1
         command = [sys.executable, "-m", "attgraph.engine.validation_job", str(settings.root), upload.format.name,
-                   upload.name, str(settings.max_upload_triples), str(settings.worker_memory_mb),
+                   upload.name, str(settings.max_upload_triples), str(self.ctx.memory.allowance_mb),
                    str(os.getpid())]
         try:
             process = await anyio.open_process(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
