@@ -46,3 +46,16 @@ def test_edge_cases(text: str, expected: set[str]) -> None:
 def test_other_prefix_tables() -> None:
     assert prefixes_for("SELECT * { ?s ex:p ?o }", {"ex": "http://example.org/"}) == {"ex": "http://example.org/"}
     assert prefixes_for("SELECT * { ?s ex:p ?o }", {}) == {}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ASK {} " + "a-" * 8000 + ":x", set()),
+    ("ASK {} " + "a-" * 8000 + "rdf:type", {"rdf"}),
+    ("ASK {} " + "x" * 8000 + "att:Article skosskos:p skos:p", {"skos"}),
+    ("ASK {} " + "a-a:" * 4000 + " ?o.rdfs:label", {"rdfs"}),
+    ("ASK {} " + "." * 100 + "xsd:integer", {"xsd"}),
+])
+def test_long_names_before_a_colon(text: str, expected: set[str]) -> None:
+    """The walk back from a colon is bounded by the longest prefix name, so long names cost no more than short
+    ones, and the names it finds are those the unbounded walk finds."""
+    assert prefixes_for(text) == {name: PREFIXES[name] for name in expected}

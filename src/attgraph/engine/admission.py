@@ -50,10 +50,21 @@ class Fairness:
     cooldown: float = 60.0
 
 
+@dataclass(eq=False)
+class _Waiter:
+    """A waiting query: its event loop, the future that admits it, its deadline (monotonic), whether it has
+    been given a slot (set under the lock, before the future learns it)."""
+
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[None]
+    deadline: float
+    admitted: bool = False
+
+
 @dataclass
 class _Client:
     running: int = 0
-    waiting: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = field(default_factory=deque)
+    waiting: deque[_Waiter] = field(default_factory=deque)
     light: int = 0
     heavy_at: float = float("-inf")
 
@@ -118,7 +129,7 @@ class Admission:
                     {"retry_after": 1, "share": self.rules.share, "limit": self.rules.waiting})
             loop = asyncio.get_running_loop()
             future: asyncio.Future[None] = loop.create_future()
-            entry = (loop, future)
+            entry = _Waiter(loop, future, deadline)
             state.waiting.append(entry)
             if name not in self._turns:
                 self._turns.append(name)
@@ -128,9 +139,7 @@ class Admission:
             with self._lock:
                 if entry in state.waiting:
                     state.waiting.remove(entry)
-                    admitted = False
-                else:
-                    admitted = True
+                admitted = entry.admitted
             if admitted:  # let in just as the wait ended: give the slot back
                 self.leave(name, 0.0, heavy=False, counted=False)
             if isinstance(error, TimeoutError):
@@ -153,14 +162,14 @@ class Admission:
                 else:
                     state.light += 1
             admitted = self._dispatch(now)
-        for loop, future in admitted:
+        for waiter in admitted:
             with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits there any more
-                loop.call_soon_threadsafe(_wake, future)
+                waiter.loop.call_soon_threadsafe(_wake, waiter.future)
 
-    def _dispatch(self, now: float) -> list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]]:
+    def _dispatch(self, now: float) -> list[_Waiter]:
         """Let waiting queries in, one per client in turn, pass after pass while the rules let anyone in; the
-        futures to wake."""
-        admitted: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        futures to wake. A query whose deadline has passed is not let in (its own wait ends with a timeout)."""
+        admitted: list[_Waiter] = []
         progress = True
         while progress and self._turns:
             progress = False
@@ -169,10 +178,16 @@ class Admission:
                     return admitted
                 name = self._turns.popleft()
                 state = self._clients.get(name)
-                if state is None or not state.waiting:
+                if state is None:
+                    continue
+                while state.waiting and state.waiting[0].deadline <= now:
+                    state.waiting.popleft()  # expired: its waiter is told by its own timeout
+                if not state.waiting:
                     continue
                 if self._may_run(name, state, now):
-                    admitted.append(state.waiting.popleft())
+                    waiter = state.waiting.popleft()
+                    waiter.admitted = True
+                    admitted.append(waiter)
                     state.running += 1
                     self.running += 1
                     progress = True

@@ -11,6 +11,8 @@ and its worker.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import queue
 import threading
 import time
@@ -33,6 +35,9 @@ from .worker import pack_frame
 __all__ = ["LocalExecutor"]
 
 _START_TIMEOUT = 60.0
+#: A query running longer than this (seconds) is heavy: its worker yields the CPU to the others.
+_HEAVY_SECONDS = 1.0
+_HEAVY_NICE = 10
 #: How often the supervisor thread checks the pool's strength (seconds), and how long it waits after a failed
 #: fork before trying again.
 _TICK = 0.5
@@ -167,15 +172,20 @@ class LocalExecutor:
                 self._all[worker.pid] = worker
             self._pool.release(worker)
 
-    def _bury(self) -> None:
-        """Wait for the workers killed since the last tick to be gone, and close what is left of them."""
+    def _bury(self, wait: float = 0.0) -> None:
+        """Close what is left of the killed workers that are gone; those still dying (a process at a low CPU
+        priority can take a while to exit under load) are looked at again next tick, so no refill waits for them.
+        With ``wait``, wait that long for each (on closing)."""
         with self._lock:
             dying, self._dying = self._dying, []
+        still = []
         for spawned in dying:
-            try:
-                spawned.gone(2.0)
-            finally:
+            if spawned.gone(wait):
                 spawned.close()
+            else:
+                still.append(spawned)
+        with self._lock:
+            self._dying.extend(still)
 
     def _drop_dead_idle(self) -> None:
         """Forget the idle workers whose process has died (killed from outside, say): they would fail the next
@@ -230,6 +240,18 @@ class LocalExecutor:
                 self.last_failure = (time.monotonic(), reason)
             self._wake()
 
+    def _yield_cpu(self, worker: Worker) -> None:
+        """A query that has run past ``_HEAVY_SECONDS`` is heavy: its worker gets a low CPU priority (nice 10:
+        about a tenth of the processor time of a worker at 0 when both want it), so that quick queries on the
+        other workers keep their share of the processors. (Not 19: a killed process exits at its own priority,
+        and at 19 under load that took seconds.) Raising the priority
+        again would need a privilege, so the worker is let go when its query is done."""
+        if worker.spawned.gone(0):
+            return
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, worker.pid, _HEAVY_NICE)
+            worker.niced = True
+
     def _wake(self) -> None:
         if not self._closed:
             self._spawns.put(1)
@@ -254,14 +276,33 @@ class LocalExecutor:
             expired = True
             task.cancel()
 
-        timer = loop.call_later(max(0.0, request.deadline - started), expire)
+        if request.deadline <= started:  # its time went waiting for admission: no worker is spent on it
+            raise QueryTimeout("the query did not start before its deadline: every worker stayed busy",
+                               {"waited": 0.0})
+        timer = loop.call_later(request.deadline - started, expire)
         worker: Worker | None = None
+        sent = False
+        demote: asyncio.TimerHandle | None = None
         try:
-            worker = await self._pool.acquire()
-            await loop.sock_sendall(worker.sock, pack_frame(self._header(request)))
+            frame = pack_frame(self._header(request))
+            while True:  # a worker that died while idle never saw the query: try the next one
+                worker = await self._pool.acquire()
+                if not worker.spawned.gone(0):
+                    try:
+                        sent = True  # from here on the worker may have read some of the query
+                        await loop.sock_sendall(worker.sock, frame)
+                        break
+                    except OSError:
+                        sent = False
+                self._replace(worker, "a query worker had died while idle")
+                worker = None
+            demote = loop.call_later(_HEAVY_SECONDS, self._yield_cpu, worker)
             reply, payload = await receive(loop, worker.sock)
         except asyncio.CancelledError:
-            if worker is not None:  # the worker is mid-query: it cannot be reused
+            if worker is not None and not sent:  # taken, never given the query: as good as new
+                self._pool.release(worker)
+                worker = None
+            elif worker is not None:  # the worker is mid-query: it cannot be reused
                 self._replace(worker, "a query was stopped at its deadline" if expired
                               else "a query was abandoned (the client went away)")
             if not expired:  # cancelled from elsewhere (the client went away, the service stops)
@@ -279,9 +320,12 @@ class LocalExecutor:
                                "crashed the query engine", {"memory_limit_mb": self._memory_mb}) from None
         finally:
             timer.cancel()
+            if demote is not None:
+                demote.cancel()
         worker.private = int(reply.get("private", 0))
         worker.idle_since = time.monotonic()
-        if not self._pool.release(worker, self._grown):  # another grown worker is idle already: one is enough
+        # A worker that yields the CPU for good, or a second grown one, is let go: a fresh fork takes its place.
+        if worker.niced or not self._pool.release(worker, self._grown):
             self._let_go(worker)
         return self._settle(reply, payload, started)
 
@@ -359,7 +403,7 @@ class LocalExecutor:
             worker.spawned.kill_and_wait()
         if self._thread is not None:
             self._thread.join(timeout=5)
-        self._bury()
+        self._bury(wait=2.0)
         if self._client is not None:
             self._client.close()
         if self._own_forks and self._forks is not None:
@@ -373,7 +417,8 @@ class LocalExecutor:
         with self._lock:
             alive = len(self._all)
             failure = self.last_failure
-        status: dict[str, Any] = {"workers": self._size, "alive": alive, "idle": len(self._pool),
+        status: dict[str, Any] = {"process": os.getpid(), "workers": self._size, "alive": alive,
+                                  "idle": len(self._pool),
                                   "restarts": self.restarts, "retired": self.retired,
                                   "last_failure": None if failure is None else {
                                       "seconds_ago": round(time.monotonic() - failure[0], 1),

@@ -29,6 +29,8 @@ class Worker:
         self.isolated = isolated
         self.private = 0
         self.idle_since = time.monotonic()
+        #: Whether the worker runs at the lowest CPU priority (it ran a heavy query; see the executor).
+        self.niced = False
 
 
 class Pool:

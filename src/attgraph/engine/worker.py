@@ -290,6 +290,14 @@ def evaluate(store: ox.Store, text: str, options: dict[str, Any], cap: int, boun
         return {"ok": False, "error": "memory", "message": "out of memory"}, b""
 
 
+def _silence() -> None:
+    """Send this process's standard error to ``/dev/null`` (the engine prints a whole backtrace when it runs
+    out of memory, and an attacker can make it do so again and again)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+
+
 def _page_faults() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
@@ -304,6 +312,7 @@ def serve(sock: socket.socket, store: ox.Store | None, disk: str | None, memory_
     (``"private"``): the pool uses it to replace workers that have grown (:mod:`attgraph.engine.executor`)."""
     try:
         faulthandler.disable()  # an engine abort (out of memory) ends the worker quietly
+        _silence()  # and writes nothing: the pool reports each lost worker in one line of its own
         name_process("attgraph-query")
         isolated = isolate(None, parent)
         if disk is not None:

@@ -39,6 +39,9 @@ from .middleware import SECURITY_HEADERS
 __all__ = ["Limits", "guarded_protocol"]
 
 _log = logging.getLogger("attgraph.web")
+#: Seconds a refused connection is kept, half-closed, for its client to read the answer; and how many at most.
+_LINGER = 0.5
+_MAX_LINGERING = 256
 _REASONS = {400: b"Bad Request", 408: b"Request Timeout", 414: b"URI Too Long",
             431: b"Request Header Fields Too Large", 503: b"Service Unavailable"}
 
@@ -74,6 +77,7 @@ class _Table:
         self.by_client: Counter[str] = Counter()
         self.total = 0
         self.refused: Counter[str] = Counter()
+        self.lingering = 0
         self._logged = 0.0
 
     def refuse(self, why: str) -> None:
@@ -106,6 +110,7 @@ def guarded_protocol(limits: Limits) -> type[HttpToolsProtocol]:
         """One connection, bounded (see :mod:`attgraph.web.connections`)."""
 
         _counted: str | None = None
+        _refused = False
         _timer: Any = None
         _send_timer: Any = None
         _url_bytes = 0
@@ -148,10 +153,25 @@ def guarded_protocol(limits: Limits) -> type[HttpToolsProtocol]:
 
         def _refuse(self, status: int, code: str, message: str, why: str,
                     details: dict[str, Any] | None = None) -> None:
+            """Answer with the error and close. The connection is half-closed first and kept a moment, reading
+            nothing, so that the client reads the answer before the close (closing with unread input would
+            reset the connection and lose it); never more than a few hundred at once."""
             table.refuse(why)
             self._stop_timer()
+            if self.transport.is_closing():
+                return
+            self.transport.write(_response(status, code, message, details))
+            if table.lingering >= _MAX_LINGERING or not self.transport.can_write_eof():
+                self.transport.close()
+                return
+            self._refused = True
+            table.lingering += 1
+            self.transport.write_eof()
+            self.loop.call_later(_LINGER, self._linger_done)
+
+        def _linger_done(self) -> None:
+            table.lingering -= 1
             if not self.transport.is_closing():
-                self.transport.write(_response(status, code, message, details))
                 self.transport.close()
 
         def _silent(self) -> None:
@@ -252,6 +272,8 @@ def guarded_protocol(limits: Limits) -> type[HttpToolsProtocol]:
         def data_received(self, data: bytes) -> None:
             """uvicorn's, but every request the parser refuses (or that a limit stopped, :class:`_Refused`)
             gets the one error shape, and nothing is logged per request; upgrades are not served."""
+            if self._refused:  # answered already: what else arrives is dropped
+                return
             self._unset_keepalive_if_required()
             try:
                 self.parser.feed_data(data)
