@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test check build ingest bench system-deps clean
+.PHONY: serve test check build ingest bench bench-cache soak system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ ingest: $(VENV)/.installed
 SCALE ?= 10
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py --scale $(SCALE) $(if $(WRITE),--write)
+
+## bench-cache: repeated requests (the answer cache, nginx in front, the raw Oxigraph server, the baseline)
+bench-cache: $(VENV)/.installed-test
+	$(BIN)/python bench/cache.py --scale $(SCALE)
+
+## soak: every attack at once for 60 s beside a well-behaved client (bench/soak.py)
+soak: $(VENV)/.installed-test
+	$(BIN)/python bench/soak.py
 
 ## system-deps: Java for the HermiT reasoner, Chromium for the browser test (Debian packages)
 system-deps:

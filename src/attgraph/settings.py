@@ -27,6 +27,8 @@ _INT_VARIABLES = {
     "remote_max_bytes": "ATTGRAPH_REMOTE_MAX_BYTES",
     "min_body_rate": "ATTGRAPH_MIN_BODY_RATE",
     "client_share": "ATTGRAPH_CLIENT_SHARE",
+    "cache_mb": "ATTGRAPH_CACHE_MB",
+    "cache_max_age": "ATTGRAPH_CACHE_MAX_AGE",
     "reserved_workers": "ATTGRAPH_RESERVED_WORKERS",
     "max_connections": "ATTGRAPH_MAX_CONNECTIONS",
     "max_client_connections": "ATTGRAPH_MAX_CLIENT_CONNECTIONS",
@@ -38,6 +40,7 @@ _FLOAT_VARIABLES = {
     "idle_timeout": "ATTGRAPH_IDLE_TIMEOUT",
     "header_timeout": "ATTGRAPH_HEADER_TIMEOUT",
     "send_timeout": "ATTGRAPH_SEND_TIMEOUT",
+    "cache_timeouts": "ATTGRAPH_CACHE_TIMEOUTS",
 }
 
 
@@ -113,6 +116,12 @@ class Settings:
     max_connections: int = 2048
     #: ``ATTGRAPH_MAX_CLIENT_CONNECTIONS``: open connections of one client address in a service process.
     max_client_connections: int = 64
+    #: ``ATTGRAPH_CACHE_MB``: whole answers each service process keeps, in MiB (0: no cache, no ``ETag``).
+    cache_mb: int = 64
+    #: ``ATTGRAPH_CACHE_MAX_AGE``: seconds an answer may be given again from a cache (``Cache-Control: max-age``).
+    cache_max_age: int = 600
+    #: ``ATTGRAPH_CACHE_TIMEOUTS``: seconds a query stopped at its deadline is answered again at once with its 503.
+    cache_timeouts: float = 60.0
     folders: tuple[str, ...] = field(default=("ontology", "data"))
 
     @property

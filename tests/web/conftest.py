@@ -38,6 +38,9 @@ LIMITS = {
     "ATTGRAPH_WORKER_MEMORY_MB": "512",
     "ATTGRAPH_VALIDATION_TIMEOUT": "30",
     "ATTGRAPH_PUBLIC_URL": PUBLIC_URL,
+    # The servers of the suite evaluate every request: the answer cache is tried on servers of its own
+    # (test_caching.py).
+    "ATTGRAPH_CACHE_MB": "0",
 }
 ASK_ANY = "ASK { ?s ?p ?o }"
 
@@ -138,7 +141,7 @@ def server(fixture_root: Path) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def project_server() -> Iterator[Server]:
     """The service over the whole project, with its default settings."""
-    with serving(PROJECT_ROOT, {"ATTGRAPH_WORKERS": "2"}) as running:
+    with serving(PROJECT_ROOT, {"ATTGRAPH_WORKERS": "2", "ATTGRAPH_CACHE_MB": "0"}) as running:
         yield running
 
 

@@ -22,6 +22,7 @@ The layout, for the default ``dist/``::
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -86,6 +87,12 @@ class StoreManifest:
     format: int = FORMAT
     version: str = __version__
     built: float = field(default_factory=time.time)
+
+    def digest(self) -> str:
+        """A SHA-256 of what the store was built from (every input's path, size and modification time), its
+        statements, graphs, layout and version: it changes whenever the data may have."""
+        identity = {**asdict(self), "built": None}
+        return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
 
     def to_json(self) -> str:
         """The manifest as JSON text."""
@@ -240,6 +247,7 @@ def open_graph(prebuilt: Prebuilt, settings: Settings) -> KnowledgeGraph:
     store = prebuilt.open()
     graph = KnowledgeGraph(None, [], settings, store=store, graphs=[URIRef(g) for g in prebuilt.manifest.graphs])
     graph.source = prebuilt.source
+    graph.data_digest = prebuilt.manifest.digest()
     return graph
 
 

@@ -7,6 +7,7 @@ loader, the model for validation and the serializer.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -84,6 +85,8 @@ class KnowledgeGraph:
         #: file or on-disk folder; set by :mod:`attgraph.build.prebuilt`). Query workers open an on-disk folder
         #: themselves; an in-memory store they share by being forked.
         self.source: Path | None = None
+        #: What identifies the data (see :attr:`digest`); set by whoever opens a prebuilt or remote store.
+        self.data_digest: str | None = None
 
     @property
     def dataset(self) -> Dataset:
@@ -181,6 +184,18 @@ class KnowledgeGraph:
             classes=table("class_counts", "class"),
             properties=table("property_counts", "property"),
         )
+
+    @property
+    def digest(self) -> str:
+        """A SHA-256 that changes whenever the data do: given by whoever opened the store (a prebuilt store's
+        manifest), else computed from the loaded files' paths and bytes."""
+        if self.data_digest is None:
+            if self.files:
+                self.data_digest = inputs_digest(self.files)
+            else:
+                names = "\n".join(sorted(str(g) for g in self._graphs))
+                self.data_digest = hashlib.sha256(f"{names}\n{len(self.store)}".encode()).hexdigest()
+        return self.data_digest
 
     def asserted(self) -> ox.Store:
         """The statements as asserted (every named graph but the inferred one), in the default graph of a new

@@ -7,8 +7,10 @@ first search, not at start-up.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import hashlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -22,6 +24,7 @@ from attgraph.engine.requests import Executor
 from attgraph.knowledge.graph import KnowledgeGraph
 from attgraph.settings import Settings
 
+from .caching import Cache, caching
 from .context import Context
 from .description import description_router
 from .editor import editor_router
@@ -46,18 +49,34 @@ _DESCRIPTION = (
 
 
 class _Service(FastAPI):
-    """The application: FastAPI, except that ``GET``/``POST /sparql`` goes straight to :class:`SparqlFastPath`,
+    """The application: FastAPI, except that every request first meets the answer cache
+    (:mod:`attgraph.web.caching`), and ``GET``/``POST /sparql`` then goes straight to :class:`SparqlFastPath`,
     ahead of FastAPI's own middleware (which costs the busiest route more than its checks do)."""
 
     sparql: SparqlFastPath | None = None
+    entry: Callable[[Scope, Receive, Send], Awaitable[None]] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":  # the queries of this request are run on behalf of its client's address
             CLIENT.set(scope["client"][0] if scope.get("client") else "")
+        await (self.entry or self.dispatch)(scope, receive, send)
+
+    async def dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The request past the cache."""
         if self.sparql is not None and self.sparql.takes(scope):
             await self.sparql(scope, receive, send)
         else:
             await super().__call__(scope, receive, send)
+
+
+def _answers_digest(graph: KnowledgeGraph, settings: Settings) -> str:
+    """What every answer depends on: the data, the code that renders it (version, templates, stylesheet,
+    script) and the settings (the row cap, the public URL …)."""
+    digest = hashlib.sha256(f"{__version__}\n{graph.digest}\n{settings!r}".encode())
+    web = Path(__file__).resolve().parent
+    for path in sorted([*web.glob("templates/*"), *web.glob("static/*")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor: Executor | None = None,
@@ -83,6 +102,9 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor
     app.sparql = SparqlFastPath(routes[0].endpoint, lane=LookupLane(ctx))
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
+    app.state.cache = Cache(_answers_digest(graph, settings), settings.cache_mb * 1024 * 1024,
+                            settings.cache_max_age, settings.cache_timeouts)
+    app.entry = caching(app.state.cache, app.dispatch, settings.max_body_bytes)
 
     @app.get("/health", summary="Liveness, size and the state of the query workers")
     async def health() -> JSONResponse:
@@ -92,7 +114,8 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor
         alive, wanted = queries.get("alive"), queries.get("workers")
         state = "ok" if alive is None or alive == wanted else "degraded" if alive else "down"
         return JSONResponse({"status": state, "triples": ctx.statements, "version": __version__,
-                             "queries": queries, "memory": ctx.memory.describe()},
+                             "queries": queries, "memory": ctx.memory.describe(),
+                             "cache": app.state.cache.status()},
                             status_code=503 if state == "down" else 200)
 
     app.router.routes.extend(routes)
