@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test check build ingest bench bench-cache soak system-deps clean
+.PHONY: serve test check build ingest bench bench-cache bench-search soak system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench: $(VENV)/.installed-test
 ## bench-cache: repeated requests (the answer cache, nginx in front, the raw Oxigraph server, the baseline)
 bench-cache: $(VENV)/.installed-test
 	$(BIN)/python bench/cache.py --scale $(SCALE)
+
+## bench-search: search precision at 5 on bench/search_queries.tsv, before and after, and what each index costs
+bench-search: $(VENV)/.installed-test
+	$(BIN)/python bench/search.py
 
 ## soak: every attack at once for 60 s beside a well-behaved client (bench/soak.py)
 soak: $(VENV)/.installed-test

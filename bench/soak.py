@@ -29,10 +29,13 @@ import asyncio
 import json
 import multiprocessing
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -302,15 +305,20 @@ def free_port() -> int:
         return port
 
 
-def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """``attgraph serve`` on ``port``, once it answers."""
-    process = subprocess.Popen([sys.executable, "-m", "attgraph.cli", "serve", "--host", "127.0.0.1",
-                                "--port", str(port)], env={**os.environ, **env}, cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """``attgraph serve`` on ``port``, once it answers; its output goes to ``log``.
+
+    To a file, never to a pipe that nobody reads: the service logs the attacks (a summary every ten
+    seconds, uvicorn a line per malformed request), and once a pipe's 64 KiB are full every process of
+    the tree blocks on its next line of log and stops answering."""
+    with log.open("wb") as handle:
+        process = subprocess.Popen([sys.executable, "-m", "attgraph.cli", "serve", "--host", "127.0.0.1",
+                                    "--port", str(port)], env={**os.environ, **env}, cwd=ROOT,
+                                   stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the service did not start: {process.stdout.read().decode() if process.stdout else ''}")
+            raise RuntimeError(f"the service did not start: {log.read_text(errors='replace')[-3000:]}")
         if asyncio.run(health(port))[1]:
             return process
         time.sleep(0.2)
@@ -340,7 +348,8 @@ def soak(seconds: float, env: dict[str, str] | None = None) -> Report:
     """Start a service with ``env``, run the soak for ``seconds``, stop the service; the report."""
     env = {"ATTGRAPH_MEMORY_BUDGET_MB": "4096", **(env or {})}
     port = free_port()
-    process = start_server(port, env)
+    log = Path(tempfile.mkdtemp(prefix="attgraph-soak-")) / "serve.log"
+    process = start_server(port, env, log)
     try:
         settle = time.monotonic() + 5
         while time.monotonic() < settle:
@@ -360,16 +369,18 @@ def soak(seconds: float, env: dict[str, str] | None = None) -> Report:
         back, ask = asyncio.run(recovered(port))
         peak = max((pss for *_, pss in run.timeline), default=base_pss)
         budget = float(env["ATTGRAPH_MEMORY_BUDGET_MB"])
-        return _report(run, back, ask, peak - base_pss, budget, base_pss, len(process_tree(process.pid)))
+        return _report(run, back, ask, peak - base_pss, budget, base_pss, len(process_tree(process.pid)), log)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+        shutil.rmtree(log.parent, ignore_errors=True)
 
 
-def _report(run: Soak, back: bool, ask: str, growth: float, budget: float, base: float, processes: int) -> Report:
+def _report(run: Soak, back: bool, ask: str, growth: float, budget: float, base: float, processes: int,
+            log: Path) -> Report:
     lines = ["| attacker | requests | what it got | p50 s | p99 s |", "|---|---|---|---|---|"]
     for name, outcome in sorted(run.attacks.items()):
         got = ", ".join(f"{status} ×{count}" for status, count in outcome.statuses.most_common())
@@ -399,6 +410,12 @@ def _report(run: Soak, back: bool, ask: str, growth: float, budget: float, base:
               f"after the attack: pool whole and ASK {{}} answered {ask}: {'yes' if back else 'NO'}",
               f"invariants: well-behaved failures {failures}, recovered {back}, memory within budget "
               f"{growth <= budget}"]
+    written = log.read_text(errors="replace").splitlines() if log.exists() else []
+    lines.append(f"the service's log: {sum(len(line) + 1 for line in written) / 1024:.0f} KiB, {len(written)} lines")
+    kinds = Counter(re.sub(r"\d+", "N", line)[:100] for line in written)
+    lines += [f"    ×{count} {kind}" for kind, count in kinds.most_common(5)]
+    if failures or not back:
+        lines += ["its last lines:", *(f"    {line}" for line in written[-20:])]
     return Report("\n".join(lines), failures, back, ask, growth, budget, min(alive, default=0), p99)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +17,33 @@ from attgraph.knowledge.graph import KnowledgeGraph
 from attgraph.settings import PROJECT_ROOT, Settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+#: Where each process started by :func:`logged_process` writes its output, by process id.
+_LOGS: dict[int, Path] = {}
+
+
+def logged_process(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
+    """Start ``command`` with its output (stdout and stderr) going to a file of its own.
+
+    Never to a pipe that nobody reads: a service whose pipe fills blocks on its next line of log and stops
+    answering (under an attack that is logged, a 64 KiB pipe fills in seconds). Read it with :func:`output_of`."""
+    descriptor, name = tempfile.mkstemp(prefix="attgraph-test-", suffix=".log")
+    try:
+        process: subprocess.Popen[bytes] = subprocess.Popen(command, stdout=descriptor, stderr=subprocess.STDOUT,
+                                                            **options)
+    finally:
+        os.close(descriptor)
+    path = Path(name)
+    _LOGS[process.pid] = path
+    atexit.register(path.unlink, missing_ok=True)
+    return process
+
+
+def output_of(process: subprocess.Popen[bytes]) -> str:
+    """What a process started by :func:`logged_process` has written so far."""
+    path = _LOGS.get(process.pid)
+    return path.read_text(errors="replace") if path is not None and path.exists() else ""
 
 
 @pytest.fixture(scope="session")
@@ -104,7 +135,7 @@ def wait_until_answers(process: subprocess.Popen[bytes], url: str, what: str, se
     deadline = time.monotonic() + seconds
     while True:
         if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
+            output = output_of(process)
             raise RuntimeError(f"{what} exited with {process.returncode}: {output[-3000:]}")
         try:
             if httpx.get(url, timeout=1).status_code == 200:
@@ -125,9 +156,9 @@ def live_server() -> Iterator[str]:
 
 
     port = free_port()
-    process = subprocess.Popen(
+    process = logged_process(
         [sys.executable, "-m", "attgraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -88,3 +88,40 @@ def test_every_project_query_has_a_header(graph: KnowledgeGraph) -> None:
     for name, query in graph.catalog.items():
         assert query.title, name
         assert query.description, name
+
+
+def test_an_iri_parameter_declares_its_classes() -> None:
+    _, params = parse_header("# title: x\n# param: body iri att:Body|att:Forum = body:WGETI -- the body\n"
+                             "# param: who iri <https://w3id.org/attgraph/ontology#Person>\n"
+                             "# param: any iri = article:7\n", "q.rq")
+    att = "https://w3id.org/attgraph/ontology#"
+    assert params == [Parameter("body", "iri", "body:WGETI", "the body", (att + "Body", att + "Forum")),
+                      Parameter("who", "iri", None, "", (att + "Person",)),
+                      Parameter("any", "iri", "article:7", "", ())]
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("# param: n string att:Body", r"q.rq:1: bad parameter declaration 'n string att:Body'"),
+    ("# param: b iri nope:Body = body:WGETI", r"q.rq:1: unknown prefix in the class of 'b iri nope:Body = body:WGETI'"),
+])
+def test_a_class_only_for_an_iri_and_with_a_known_prefix(line: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_header(line, "q.rq")
+
+
+@pytest.mark.parametrize("raw", ["2025-06-01", "2025 年 6 月 1 日", "2025年6月1日", "1 June 2025", "June 1, 2025"])
+def test_a_date_in_any_day_form(raw: str) -> None:
+    xsd_date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+    assert Parameter("d", "date").convert(raw) == ox.Literal("2025-06-01", datatype=xsd_date)
+
+
+def test_an_iri_in_angle_brackets() -> None:
+    assert Parameter("x", "iri").convert("<https://example.org/a>") == ox.NamedNode("https://example.org/a")
+
+
+def test_every_declared_class_is_a_class_of_the_ontology(graph: KnowledgeGraph) -> None:
+    classes = {row["term"] for row in graph.query(
+        "SELECT ?term WHERE { ?term a owl:Class }").values()}
+    for name, query in graph.catalog.items():
+        for param in query.parameters:
+            assert set(param.classes) <= classes, (name, param.name, param.classes)

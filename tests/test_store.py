@@ -24,7 +24,7 @@ from attgraph.knowledge.graph import KnowledgeGraph
 from attgraph.knowledge.namespaces import graph_iri
 from attgraph.settings import PROJECT_ROOT, Settings
 
-from .conftest import FIXTURES, children, descendants, free_port
+from .conftest import FIXTURES, children, descendants, free_port, logged_process, output_of
 
 LABELS = "SELECT ?article ?label WHERE { ?article a att:Article ; rdfs:label ?label } ORDER BY ?article ?label"
 EXPECTED = [
@@ -237,15 +237,14 @@ def test_serve_with_two_processes_shares_one_store(project: Path) -> None:
     stops the whole tree."""
     port = free_port()
     env = {**os.environ, "ATTGRAPH_WORKERS": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "attgraph.cli", "--root", str(project), "serve", "--port",
-                                str(port), "--processes", "2"], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = logged_process([sys.executable, "-m", "attgraph.cli", "--root", str(project), "serve", "--port",
+                              str(port), "--processes", "2"], env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     tree: dict[int, str] = {}
     try:
         deadline = time.monotonic() + 120
         while True:
-            assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
+            assert process.poll() is None, output_of(process)
             tree = descendants(process.pid)
             if sorted(tree.values()) == ["attgraph-fork", "attgraph-http", "attgraph-http", "attgraph-query",
                                          "attgraph-query"]:

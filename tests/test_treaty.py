@@ -336,3 +336,64 @@ def test_treaty_parts_are_the_preamble_and_the_articles(store: ox.Store) -> None
 def test_everything_but_the_treaty_is_derived_from_it(store: ox.Store) -> None:
     rows = [s["resource"] for s in select(store, NOT_DERIVED_QUERY, treaty=TREATY)]
     assert rows == [TREATY]
+
+
+EVIDENCE_TTL = TREATY_TTL.parent / "evidence" / "treaty.ttl"
+
+HEADING_BASES_QUERY = """
+SELECT ?article ?basis (COUNT(?statement) AS ?statements) (SAMPLE(?quote) AS ?aQuote) WHERE {
+  ?article att:heading ?heading . FILTER(LANG(?heading) = "zh")
+  ?statement rdf:subject ?article ; rdf:predicate att:heading ; rdf:object ?heading ; att:basis ?basis .
+  OPTIONAL { ?statement att:quote ?quote }
+}
+GROUP BY ?article ?basis
+"""
+
+TREATY_FACT_BASES_QUERY = """
+SELECT ?treaty ?predicate ?basis ?from WHERE {
+  ?statement rdf:subject ?treaty ; rdf:predicate ?predicate ; att:basis ?basis .
+  OPTIONAL { ?statement prov:wasDerivedFrom ?from }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def evidence() -> ox.Store:
+    """The treaty file and its statements (data/evidence/treaty.ttl) in one in-memory store."""
+    result = ox.Store()
+    result.load(path=str(TREATY_TTL), format=ox.RdfFormat.TURTLE)
+    result.load(path=str(EVIDENCE_TTL), format=ox.RdfFormat.TURTLE)
+    return result
+
+
+def test_chinese_headings_are_quoted_where_the_sources_print_them(evidence: ox.Store) -> None:
+    """The 2021 letter prints the titles of Articles 6 and 7 together (第6条和第7条（禁止以及出口和出口评估）: t2, p1,
+    Annex A p1, table of contents 2), of Article 9 (t2, p2, contents 5, Annex B Appendix 1) and of Article 11
+    (t2, p3, contents 6 and 7, Annex C title and p1, Annex C Appendix 1): stated, one statement per unit. The
+    other 24 Chinese headings are the fact sheet's working labels: editorial, one statement each."""
+    rows = {
+        (int(s["article"].value.rsplit("/", 1)[-1]), s["basis"].value.rsplit("#", 1)[-1], int(s["statements"].value),
+         s["aQuote"].value if s["aQuote"] is not None else "")
+        for s in select(evidence, HEADING_BASES_QUERY)
+    }
+    printed = {6: (4, "禁止以及出口和出口评估"), 7: (4, "禁止以及出口和出口评估"),
+               9: (4, "过境或转运"), 11: (7, "转用")}
+    assert {(n, basis, count) for n, basis, count, _ in rows} == {
+        (n, "stated", printed[n][0]) if n in printed else (n, "editorial", 1) for n in range(1, 29)}
+    assert all(printed[n][1] in quote for n, basis, _, quote in rows if basis == "stated")
+
+
+def test_treaty_facts_from_the_fact_sheet_are_editorial(evidence: ox.Store) -> None:
+    """No source dates the treaty's adoption or entry into force or gives the adopting resolution: those and the
+    citation built from them are ours (editorial). Signature, depositary and authentic texts are stated by
+    Articles 21(1), 27 and 28; the short name ATT is printed in the 2021 letter (Annex A p1, Annex C p1)."""
+    rows = {(s["predicate"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1], s["basis"].value.rsplit("#", 1)[-1],
+             "/".join(s["from"].value.rsplit("/", 2)[-2:]) if s["from"] is not None else "")
+            for s in select(evidence, TREATY_FACT_BASES_QUERY, treaty=TREATY)}
+    assert rows == {
+        ("identifier", "stated", "annex-C/p1"), ("identifier", "stated", "annex-A/p1"),
+        ("adoptionDate", "editorial", ""), ("adoptingResolution", "editorial", ""),
+        ("entryIntoForceDate", "editorial", ""), ("bibliographicCitation", "editorial", ""),
+        ("signatureOpeningDate", "stated", "provision/21.1"), ("depositary", "stated", "article/27"),
+        ("authenticLanguage", "stated", "article/28"),
+    }

@@ -160,7 +160,9 @@ def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "broken.ttl"
     path.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b ;\n", encoding="utf-8")
     assert run("validate", str(path)) == (
-        2, "", f"attgraph validate: error: {path}:3:11: turtle syntax error: ; is not a valid RDF object\n")
+        2, "", f"attgraph validate: error: {path}:3:11: turtle syntax error: ; is not a valid RDF object\n"
+               "    ex:a ex:b ;\n"
+               "              ^\n")
 
 
 def test_unreadable_file_and_unknown_format_exit_2(tmp_path: Path) -> None:

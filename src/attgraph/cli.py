@@ -53,12 +53,13 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     out_dir = Path(args.out) if args.out else graph.settings.dist_dir
     inferred = gate(graph)
     graph.attach_inferred(inferred)
+    prebuilt = write_store(graph, store_dir(settings), inputs, "disk" if settings.store_path else "memory")
+    graph.data_digest = prebuilt.manifest.digest()  # the dumps' catalogue names the data the service opens
     report = build(graph, out_dir)
     print(f"built {report.triples} statements into {report.out_dir}", file=out)
     for name, size in report.files.items():
         print(f"  {name}  {size} bytes", file=out)
     print(f"  {write_inferences(graph, inferred, out_dir)}", file=out)
-    prebuilt = write_store(graph, store_dir(settings), inputs, "disk" if settings.store_path else "memory")
     print(f"  prebuilt store ({prebuilt.manifest.kind}): {prebuilt.folder}", file=out)
     return 0
 
@@ -186,16 +187,21 @@ def cmd_search(args: argparse.Namespace, out: TextIO) -> int:
     """Find units and labelled resources by Chinese or English text, ranked, with snippets."""
     from attgraph.knowledge.search import SearchIndex
 
-    hits = SearchIndex.from_graph(_graph(args)).search(args.text, limit=args.limit)
+    found = SearchIndex.from_graph(_graph(args)).search(args.text, limit=args.limit, offset=args.offset)
     if args.format == "json":
-        json.dump([{"resource": h.resource, "score": round(h.score, 3), "field": h.field, "snippet": h.snippet,
-                    "source": h.source, "number": h.number, "label": h.label, "via": h.via} for h in hits],
-                  out, indent=2, ensure_ascii=False)
+        json.dump({"query": args.text, "total": found.total, "offset": args.offset, "hits": [
+            {"resource": h.resource, "type": h.type, "typeLabel": h.type_label, "label": h.label,
+             "labelZh": h.label_zh, "score": round(h.score, 3), "field": h.field, "snippet": h.snippet.text,
+             "highlights": [list(m) for m in h.snippet.marks], "source": h.source, "number": h.number,
+             "via": h.via} for h in found.hits]}, out, indent=2, ensure_ascii=False)
         out.write("\n")
         return 0
-    rows = [[str(rank), f"{h.score:.2f}", compact(h.resource), compact(h.source) if h.source else "",
-             h.number or "", h.snippet] for rank, h in enumerate(hits, start=1)]
-    print(table(["#", "score", "resource", "document", "no.", "snippet"], rows), file=out)
+    rows = [[str(rank), f"{h.score:.2f}", compact(h.resource), h.type_label,
+             compact(h.source) if h.source else "", h.number or "", h.snippet.text]
+            for rank, h in enumerate(found.hits, start=args.offset + 1)]
+    print(table(["#", "score", "resource", "kind", "document", "no.", "snippet"], rows), file=out)
+    if found.total > args.offset + len(found.hits):
+        print(f"({found.total} in all; --offset {args.offset + len(found.hits)} for the next)", file=out)
     return 0
 
 
@@ -281,6 +287,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help="find units and resources by Chinese or English text")
     p.add_argument("text")
     p.add_argument("--limit", "-n", type=int, default=20)
+    p.add_argument("--offset", type=int, default=0, help="skip this many hits (the next page)")
     p.add_argument("--format", "-f", default="text", choices=["text", "json"])
     p.set_defaults(func=cmd_search)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 __all__ = ["PROJECT_ROOT", "Settings"]
@@ -50,8 +50,16 @@ class Settings:
 
     #: ``ATTGRAPH_ROOT``: the folder holding ``ontology/``, ``data/``, ``shapes/``, ``queries/``.
     root: Path = PROJECT_ROOT
-    #: ``ATTGRAPH_PUBLIC_URL``: the base URL the service is reached at (for the service description).
+    #: ``ATTGRAPH_PUBLIC_URL``: the base URL the service is reached at (its self-description, VoID, OpenAPI,
+    #: download links). Unset, ``attgraph serve`` derives it from the host and port it listens on
+    #: (:meth:`served_at`).
     public_url: str = "http://127.0.0.1:8000"
+    #: Whether ``ATTGRAPH_PUBLIC_URL`` was given (then it is used as it is, whatever the host and port).
+    public_url_given: bool = False
+    #: ``ATTGRAPH_TRUSTED_PROXIES``: addresses or networks (CIDR), comma-separated, of proxies whose
+    #: ``X-Forwarded-For``, ``-Proto``, ``-Host`` and ``-Prefix`` headers are believed; from any other peer they
+    #: are ignored. Empty: believed from nobody.
+    trusted_proxies: tuple[str, ...] = ()
     #: ``ATTGRAPH_QUERY_TIMEOUT``: seconds a query may run.
     query_timeout: float = 10.0
     #: ``ATTGRAPH_MAX_QUERY_BYTES``: the largest query text accepted.
@@ -139,6 +147,16 @@ class Settings:
         """Where ``attgraph build`` writes its dumps."""
         return self.root / "dist"
 
+    def served_at(self, host: str, port: int) -> Settings:
+        """These settings for a service listening on ``host:port``: the public URL is ``http://host:port``
+        unless ``ATTGRAPH_PUBLIC_URL`` was given (a wildcard host, which names no one address, is described
+        as ``localhost``; set ``ATTGRAPH_PUBLIC_URL`` for the name clients use)."""
+        if self.public_url_given:
+            return self
+        name = "localhost" if host in ("", "0.0.0.0", "::") else host
+        shown = f"[{name}]" if ":" in name else name
+        return replace(self, public_url=f"http://{shown}:{port}")
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from ``ATTGRAPH_*`` variables, then explicit overrides."""
@@ -146,8 +164,12 @@ class Settings:
         values: dict[str, object] = {}
         if "ATTGRAPH_ROOT" in env:
             values["root"] = Path(env["ATTGRAPH_ROOT"])
-        if "ATTGRAPH_PUBLIC_URL" in env:
+        if env.get("ATTGRAPH_PUBLIC_URL"):
             values["public_url"] = env["ATTGRAPH_PUBLIC_URL"].rstrip("/")
+            values["public_url_given"] = True
+        if env.get("ATTGRAPH_TRUSTED_PROXIES"):
+            values["trusted_proxies"] = tuple(p.strip() for p in env["ATTGRAPH_TRUSTED_PROXIES"].split(",")
+                                              if p.strip())
         if "ATTGRAPH_MAX_QUERY_BYTES" in env:
             values["max_query_bytes"] = int(env["ATTGRAPH_MAX_QUERY_BYTES"])
         if "ATTGRAPH_MAX_ROWS" in env:

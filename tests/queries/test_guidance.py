@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from rdflib import Graph
+
 from attgraph.knowledge.formats import graph_format
 from attgraph.knowledge.graph import KnowledgeGraph
 from attgraph.knowledge.namespaces import PREFIXES
@@ -219,15 +221,54 @@ V3_STEPS = [
 
 
 def test_framework_steps_of_the_flowchart(graph: KnowledgeGraph) -> None:
-    """Six steps in order, each pointing to the next (CSP12 draft report, Annex 1, steps 1-6)."""
+    """Six steps in order, each pointing to the next (CSP12 draft report, Annex 1, steps 1-6); the annex
+    prints them, so each is known from the printed layout (derived by rule:frameworks-printed-layout)."""
     found = rows(graph, "framework-steps")
     expected = []
     for n, (title, zh, points, questions) in enumerate(V3_STEPS, start=1):
         nxt = iri(f"{V3}/step-{n + 1}") if n < 6 else ""
         expected.append({"framework": iri(V3), "position": str(n), "step": iri(f"{V3}/step-{n}"), "number": str(n),
                          "title": title, "titleZh": zh, "next": nxt, "points": str(points),
-                         "questions": str(questions)})
+                         "questions": str(questions), "basis": iri("att:derived"), "basisNote": ""})
     assert found == expected
+
+
+def test_working_paper_version_is_reconstructed(graph: KnowledgeGraph) -> None:
+    """No source prints the working paper's version of February 2026: it is rebuilt from the background
+    note on the initial revision (CSP12 draft report, Annex 1 t3), so every step of it, and the version
+    itself, is reported as reconstructed, with a note naming t3; the Control Arms version is stated
+    (CSP11 report p26) and the draft report's derived from its printed layout."""
+    steps = rows(graph, "framework-steps", {"framework": V2})
+    assert [(r["step"], r["basis"]) for r in steps] == [
+        (iri(f"{V2}/step-{n}"), iri("att:reconstructed")) for n in range(1, 7)]
+    assert all("annex-1/t3" in r["basisNote"] for r in steps)
+    history = {r["version"]: r for r in rows(graph, "flowchart-history")}
+    assert {v: (r["basis"], r["dateBasis"]) for v, r in history.items()} == {
+        iri(V1): (iri("att:stated"), iri("att:stated")),
+        iri(V2): (iri("att:reconstructed"), iri("att:reconstructed")),
+        iri(V3): (iri("att:derived"), ""),
+    }
+    assert "annex-1/t3" in history[iri(V2)]["basisNote"]
+    # what the note itself says of the changes is stated
+    changes = [r["changeBasis"] for r in rows(graph, "flowchart-history") if r["change"]]
+    assert changes == [iri("att:stated")] * 6
+    # only the rename of step 4 is stated all the way back; the other lineages rest on the rebuilt steps
+    lineage = rows(graph, "flowchart-step-lineage", {"framework": V2})
+    assert [(r["step"], r["earlierStep"], r["basis"], r["stepBasis"]) for r in lineage] == [
+        *[(iri(f"{V2}/step-{n}"), iri(f"{V1}/step-{n}"),
+           iri("att:stated") if n == 4 else iri("att:reconstructed"), iri("att:reconstructed")) for n in range(1, 6)],
+        (iri(f"{V2}/step-6"), "", "", iri("att:reconstructed")),
+    ]
+    assert {r["basis"] for r in rows(graph, "flowchart-step-lineage")} == {iri("att:reconstructed")}
+    assert {r["basis"] for r in rows(graph, "framework-steps", {"framework": V1})} == {iri("att:stated")}
+    # the JSON-LD of the version carries the statements of its rebuilt triples, those of step 4 and 6 stated
+    result = graph.run("framework-jsonld", {"framework": V2})
+    statements: dict[str, dict[str, str]] = defaultdict(dict)
+    for triple in result.triples():
+        statements[str(triple.subject)][triple.predicate.value.removeprefix(PREFIXES["rdf"])] = triple.object.value
+    rebuilt = {(s["subject"], s["predicate"], s["object"]) for s in statements.values() if "subject" in s}
+    assert sorted(o for _, p, o in rebuilt if p == iri("att:step")) == [iri(f"{V2}/step-{n}") for n in (1, 2, 3, 5)]
+    assert (iri(V2), iri("att:firstStep"), iri(f"{V2}/step-1")) in rebuilt
 
 
 def test_framework_steps_of_inter_agency_cooperation(graph: KnowledgeGraph) -> None:
@@ -289,10 +330,17 @@ def test_framework_as_json_ld(graph: KnowledgeGraph) -> None:
     @id and ordered by att:position it gives back the six steps with their 16 points and questions."""
     result = graph.run("framework-jsonld")
     assert len(result.triples()) == 154
+    compact = json.loads(result.serialize(graph_format("jsonld")))
+    assert set(compact) == {"@context", "@graph"}
+    # Read back with rdflib's own JSON-LD parser, which expands the context: the same 154 triples.
+    read = Graph().parse(data=json.dumps(compact), format="json-ld")
+    assert len(read) == 154
     nodes: dict[str, dict[str, list[dict[str, str]]]] = defaultdict(lambda: defaultdict(list))
-    for node in json.loads(result.serialize(graph_format("jsonld"))):
+    for node in json.loads(read.serialize(format="json-ld")):
         for key, values in node.items():
-            if key != "@id":
+            if key == "@type":
+                nodes[node["@id"]][key].extend({"@id": t} for t in values)
+            elif key != "@id":
                 nodes[node["@id"]][key].extend(values)
     att = PREFIXES["att"]
 
@@ -318,7 +366,7 @@ def test_framework_as_json_ld(graph: KnowledgeGraph) -> None:
         "If the exporting State Party finds an overriding risk, it shall not authorize the export"]
     nested = [text(i, "en") for i in ordered(iri(f"{V3}/step-2/point-2"), "hasPoint")]
     assert nested == ["A small number of victims may also suffer serious harm"]
-    typed = {n for n, props in nodes.items() if PREFIXES["rdf"] + "type" in props}
+    typed = {n for n, props in nodes.items() if "@type" in props}
     assert len(typed) == 1 + 6 + 16
 
 
@@ -430,12 +478,15 @@ def test_concept_links_of_overriding_risk(graph: KnowledgeGraph) -> None:
 
 def test_survey_figures_for_overriding_risk(graph: KnowledgeGraph) -> None:
     """Overriding risk (2021 letter, Annex A, Appendix 2, h12 b1-b4): 6 case by case, 10 unmitigable
-    risk, 8 EU Common Position, 3 clear or substantial risk, out of 20."""
+    risk, 8 EU Common Position, 3 clear or substantial risk. No total: the disclaimer (h7 b2) says the counts
+    must not be read as "only N of the 20 States Parties that sent submissions"."""
     found = rows(graph, "concept-survey-figures")
     base = "wgeti-2021-letter/annex-A/appendix-2/h12"
-    assert pick(found, "position", "finding", "count", "outOf", "provisions", "units") == [
-        (str(n), iri(f"finding:key-concepts-2021-overriding-risk-{n}"), count, "20", iri("provision:7.3"),
+    assert pick(found, "position", "finding", "count", "provisions", "units") == [
+        (str(n), iri(f"finding:key-concepts-2021-overriding-risk-{n}"), count, iri("provision:7.3"),
          unit(f"{base}/b{n}")) for n, count in enumerate(["6", "10", "8", "3"], start=1)]
+    assert "outOf" not in found[0]
+    assert graph.query("SELECT ?finding WHERE { ?finding a att:SurveyFinding ; att:outOf ?total }").values() == []
     assert found[1]["label"] == "Overriding risk: States reading it as a risk that cannot be mitigated"
 
 

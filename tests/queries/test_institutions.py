@@ -2,6 +2,11 @@
 
 Expected rows are written from the five sources (the units are named next to each fact), not copied
 from query output. IRIs are written as prefixed names and expanded with the project's prefixes.
+
+No source dates a cycle, and none dates the end of a term: a bound of a term that the sources do not date
+is the bound of the appointment's cycle, which the cycle-boundary convention sets from the dates of the
+sessions (the day after the previous session closed, the last day of the cycle's own session). The dated
+queries say so: ``beginFrom``/``endFrom`` is "cycle" and ``rule`` is rule:cycle-boundary.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import pytest
 
 from attgraph.knowledge.graph import KnowledgeGraph
 from attgraph.knowledge.namespaces import PREFIXES
+from attgraph.settings import PROJECT_ROOT, Settings
 
 
 def iri(curie: str) -> str:
@@ -22,6 +28,7 @@ def iri(curie: str) -> str:
 
 LACANILAO = ("post:WGETI-chair", "person:markus-v-lacanilao", "2025-02-03", "2025-08-29")
 LEJEUNE_TERM = ("2026-01-27", "2026-08-28")
+CYCLE_BOUNDARY = iri("rule:cycle-boundary")
 
 
 def rows(graph: KnowledgeGraph, name: str, params: dict[str, str] | None = None) -> list[dict[str, str]]:
@@ -32,10 +39,14 @@ def rows(graph: KnowledgeGraph, name: str, params: dict[str, str] | None = None)
 def test_chairs_of_wgeti(graph: KnowledgeGraph) -> None:
     """WGETI chairs: DALLAFIOR (first chair, CSP4/CSP5, letter annex A p1, p4), LEE (CSP6, annex A p2),
     LIM (CSP7, letter signature; CSP7 closed 3 Sep 2021), LACANILAO (appointed 3 Feb 2025, CSP11 report p6),
-    LEJEUNE (appointed 27 Jan 2026, CSP12 draft report p7)."""
+    LEJEUNE (appointed 27 Jan 2026, CSP12 draft report p7). Only the days of appointment are the terms' own;
+    every end is the end of the cycle (the last day of its session), which no source states."""
     def row(cycle: str, holder: str, label: str, begin: str, end: str) -> dict[str, str]:
+        begin_from = "appointment" if begin else ""
+        end_from = "cycle" if end else ""
         return {"body": iri("body:WGETI"), "cycle": iri(cycle), "post": iri("post:WGETI-chair"),
-                "holder": iri(holder), "holderLabel": label, "begin": begin, "end": end}
+                "holder": iri(holder), "holderLabel": label, "begin": begin, "end": end,
+                "beginFrom": begin_from, "endFrom": end_from, "rule": CYCLE_BOUNDARY if end else ""}
 
     assert rows(graph, "chairs-of-body") == [
         row("cycle:CSP4", "person:sabrina-dallafior", "Sabrina DALLAFIOR", "", ""),
@@ -58,9 +69,25 @@ def test_chairs_of_a_sub_working_group_and_of_the_csp(graph: KnowledgeGraph) -> 
         (iri("cycle:CSP7"), iri("person:ignacio-sanchez-de-lerin"), "", "2021-09-03"),
     ]
     csp = rows(graph, "chairs-of-body", {"body": "body:CSP"})
-    assert [(r["cycle"], r["post"], r["holderLabel"], r["end"]) for r in csp] == [
-        (iri("cycle:CSP10"), iri("post:CSP-president"), "Romania", "2024-08-23"),
+    assert [(r["cycle"], r["post"], r["holderLabel"], r["end"], r["endFrom"]) for r in csp] == [
+        (iri("cycle:CSP10"), iri("post:CSP-president"), "Romania", "2024-08-23", "cycle"),
     ]
+
+
+def test_a_term_dated_only_to_the_month(graph: KnowledgeGraph) -> None:
+    """LEE appointed Rob WENSLEY when he set up the Article 9 sub-working group "in the CSP6 preparations
+    (December 2019)" (letter annex B p1): the appointment date is a month (xsd:gYearMonth), and it is the
+    beginning of the term; the CSP6 cycle has no dated end, the CSP7 term ends with the CSP7 cycle."""
+    art9 = rows(graph, "chairs-of-body", {"body": "body:WGETI-SWG-Art9"})
+    assert [(r["cycle"], r["holder"], r["begin"], r["end"], r["beginFrom"], r["endFrom"], r["rule"])
+            for r in art9] == [
+        (iri("cycle:CSP6"), iri("person:rob-wensley"), "2019-12", "", "appointment", "", ""),
+        (iri("cycle:CSP7"), iri("person:rob-wensley"), "", "2021-09-03", "", "cycle", CYCLE_BOUNDARY),
+    ]
+    [begin] = [term for term in graph.query(
+        "SELECT ?begin WHERE { appointment:WGETI-SWG-Art9-facilitator-CSP6-rob-wensley dcterms:date ?begin }"
+    ).rows()]
+    assert begin["begin"].datatype.value == PREFIXES["xsd"] + "gYearMonth"
 
 
 @pytest.mark.parametrize(
@@ -81,12 +108,17 @@ def test_chairs_of_a_sub_working_group_and_of_the_csp(graph: KnowledgeGraph) -> 
         ("body:WGETI-SWG-CurrentEmerging", "2026-03-17", [
             ("post:WGETI-SWG-CurrentEmerging-facilitator", "person:philippe-lejeune", *LEJEUNE_TERM),
         ]),
-        # Gender focal points: from the CSP12 cycle, with no end given (ordered by English name).
-        ("body:GenderFocalPoints", "2030-01-01", [
-            ("post:GenderFocalPoints-focal-point", "state:MEX", "2025-08-30", ""),
-            ("post:GenderFocalPoints-focal-point", "state:ESP", "2025-08-30", ""),
-            ("post:GenderFocalPoints-focal-point", "state:TGO", "2025-08-30", ""),
+        # Gender focal points: newly appointed in the CSP12 cycle (CSP12 draft report p39), no term given, so
+        # the CSP12 cycle's bounds (ordered by English name); after that cycle nothing is known.
+        ("body:GenderFocalPoints", "2026-03-17", [
+            ("post:GenderFocalPoints-focal-point", "state:MEX", "2025-08-30", "2026-08-28"),
+            ("post:GenderFocalPoints-focal-point", "state:ESP", "2025-08-30", "2026-08-28"),
+            ("post:GenderFocalPoints-focal-point", "state:TGO", "2025-08-30", "2026-08-28"),
         ]),
+        ("body:GenderFocalPoints", "2030-01-01", []),
+        # NIJS: "current chair" in the report of 16 July 2021 (DIEF report fn 1) bounds his term on neither
+        # side, and the CSP7 cycle has no known beginning (CSP6 is not dated).
+        ("body:DIEF", "2021-07-16", []),
     ],
 )
 def test_post_holders_on_date(graph: KnowledgeGraph, body: str, date: str,
@@ -99,11 +131,92 @@ def test_post_holders_on_date(graph: KnowledgeGraph, body: str, date: str,
 
 
 def test_post_holders_on_date_default_row(graph: KnowledgeGraph) -> None:
-    """The defaults (WGETI, 1 June 2025) give the whole row for LACANILAO."""
+    """The defaults (WGETI, 1 June 2025) give the whole row for LACANILAO: his term begins on the day of his
+    appointment (CSP11 report p6) and ends with the CSP11 cycle, whose end rests on the convention."""
     assert rows(graph, "post-holders-on-date") == [{
         "body": iri("body:WGETI"), "date": "2025-06-01", "post": iri("post:WGETI-chair"),
         "holder": iri("person:markus-v-lacanilao"), "holderLabel": "Markus V. LACANILAO",
-        "begin": "2025-02-03", "end": "2025-08-29"}]
+        "begin": "2025-02-03", "end": "2025-08-29", "beginFrom": "appointment", "endFrom": "cycle",
+        "rule": CYCLE_BOUNDARY}]
+
+
+@pytest.mark.parametrize(
+    ("body", "date", "expected"),
+    [
+        # The CSP11 report names the co-facilitators (p6 b1) but dates neither end of their terms: both
+        # bounds are the CSP11 cycle's (24 Aug 2024, the day after CSP10 closed; 29 Aug 2025, CSP11's last day).
+        ("body:WGETI-SWG-NationalPractice", "2025-02-27", [
+            ("person:edward-kawa", "2024-08-24", "2025-08-29", "cycle", "cycle"),
+            ("person:essate-weldemichael", "2024-08-24", "2025-08-29", "cycle", "cycle"),
+        ]),
+        ("body:WGETI-SWG-CurrentEmerging", "2024-09-01", [
+            ("person:jason-robinson", "2024-08-24", "2025-08-29", "cycle", "cycle"),
+        ]),
+        # The day after the CSP11 cycle ends the CSP12 terms begin, again by the convention alone.
+        ("body:WGETI-SWG-NationalPractice", "2025-08-30", [
+            ("person:edward-kawa", "2025-08-30", "2026-08-28", "cycle", "cycle"),
+            ("person:essate-weldemichael", "2025-08-30", "2026-08-28", "cycle", "cycle"),
+        ]),
+        # LEJEUNE's term begins on his appointment (CSP12 draft report p7) and ends with the CSP12 cycle.
+        ("body:WGETI", "2026-03-17", [("person:philippe-lejeune", *LEJEUNE_TERM, "appointment", "cycle")]),
+    ],
+)
+def test_post_holders_on_date_rest_on_the_cycle(graph: KnowledgeGraph, body: str, date: str,
+                                                expected: list[tuple[str, str, str, str, str]]) -> None:
+    """A date in a cycle whose bounds the sources do not give is answered from the cycle, and says so."""
+    result = rows(graph, "post-holders-on-date", {"body": body, "date": date})
+    assert [(r["holder"], r["begin"], r["end"], r["beginFrom"], r["endFrom"], r["rule"]) for r in result] == [
+        (iri(holder), begin, end, begin_from, end_from, CYCLE_BOUNDARY)
+        for holder, begin, end, begin_from, end_from in expected]
+
+
+PARTIAL = """
+@prefix att: <https://w3id.org/attgraph/ontology#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix t: <https://w3id.org/attgraph/id/test/> .
+
+t:body a att:Body . t:post a att:Post ; org:postIn t:body .
+t:month a att:Appointment ; att:post t:post ; att:holder t:a ; org:memberDuring t:month-term .
+t:a rdfs:label "Month holder"@en .
+t:month-term a time:Interval ;
+    time:hasBeginning [ a time:Instant ; time:inXSDgYearMonth "2019-12"^^xsd:gYearMonth ] ;
+    time:hasEnd [ a time:Instant ; time:inXSDgYear "2020"^^xsd:gYear ] .
+t:day a att:Appointment ; att:post t:post ; att:holder t:b ; org:memberDuring t:day-term .
+t:b rdfs:label "Day holder"@en .
+t:day-term a time:Interval ; time:hasBeginning [ a time:Instant ; time:inXSDDate "2020-06-15"^^xsd:date ] .
+"""
+
+
+@pytest.fixture(scope="module")
+def partial_graph(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    """The project's graph plus two appointments of a test body whose terms are dated only in part."""
+    fixture = tmp_path_factory.mktemp("partial") / "partial.ttl"
+    fixture.write_text(PARTIAL, encoding="utf-8")
+    return KnowledgeGraph.load(Settings(root=PROJECT_ROOT), extra=[fixture])
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("2019-11-30", []),
+        # A month or a year is compared at its precision: any day of December 2019, any day of 2020.
+        ("2019-12-01", ["Month holder"]),
+        ("2020-12-31", ["Month holder"]),
+        ("2021-01-01", []),
+        # The day holder's term has no end and no cycle to take one from: it cannot be placed on a day.
+        ("2020-06-15", ["Month holder"]),
+    ],
+)
+def test_post_holders_on_date_partial_bounds(partial_graph: KnowledgeGraph, date: str,
+                                             expected: list[str]) -> None:
+    """Bounds given only as a month (xsd:gYearMonth) or a year (xsd:gYear) are compared at that precision."""
+    result = rows(partial_graph, "post-holders-on-date",
+                  {"body": "https://w3id.org/attgraph/id/test/body", "date": date})
+    assert [(r["holderLabel"], r["beginFrom"], r["endFrom"], r["rule"]) for r in result] == [
+        (label, "appointment", "appointment", "") for label in expected]
 
 
 def test_posts_of_person(graph: KnowledgeGraph) -> None:
@@ -114,11 +227,12 @@ def test_posts_of_person(graph: KnowledgeGraph) -> None:
         {"person": iri("person:philippe-lejeune"), "cycle": iri("cycle:CSP12"),
          "post": iri("post:WGETI-SWG-CurrentEmerging-facilitator"),
          "body": iri("body:WGETI-SWG-CurrentEmerging"),
-         "appointedBy": "", "begin": "2026-01-27", "end": "2026-08-28"},
+         "appointedBy": "", "begin": "2026-01-27", "end": "2026-08-28",
+         "beginFrom": "appointment", "endFrom": "cycle", "rule": CYCLE_BOUNDARY},
         {"person": iri("person:philippe-lejeune"), "cycle": iri("cycle:CSP12"),
          "post": iri("post:WGETI-chair"),
          "body": iri("body:WGETI"), "appointedBy": iri("post:CSP-president"), "begin": "2026-01-27",
-         "end": "2026-08-28"},
+         "end": "2026-08-28", "beginFrom": "appointment", "endFrom": "cycle", "rule": CYCLE_BOUNDARY},
     ]
     sanchez = rows(graph, "posts-of-person", {"person": "person:ignacio-sanchez-de-lerin"})
     assert [(r["cycle"], r["post"], r["appointedBy"], r["end"]) for r in sanchez] == [
@@ -164,12 +278,18 @@ def test_csp_sessions(graph: KnowledgeGraph) -> None:
 
 
 def test_csp_cycles(graph: KnowledgeGraph) -> None:
-    """A cycle runs from the day after the previous session closed to the day its own session closes."""
+    """A cycle runs from the day after the previous session closed to the day its own session closes: no
+    source dates a cycle, so every bound is derived by the cycle-boundary convention, and says so."""
     bounds = {7: ("", "2021-09-03"), 8: ("2021-09-04", ""), 10: ("", "2024-08-23"),
               11: ("2024-08-24", "2025-08-29"), 12: ("2025-08-30", "2026-08-28"), 13: ("2026-08-29", "")}
+
+    def rule(value: str) -> str:
+        return CYCLE_BOUNDARY if value else ""
+
     assert rows(graph, "csp-cycles") == [
         {"cycle": iri(f"cycle:CSP{n}"), "ordinal": str(n), "session": iri(f"session:CSP{n}"),
-         "begin": bounds.get(n, ("", ""))[0], "end": bounds.get(n, ("", ""))[1]}
+         "begin": bounds.get(n, ("", ""))[0], "end": bounds.get(n, ("", ""))[1],
+         "beginRule": rule(bounds.get(n, ("", ""))[0]), "endRule": rule(bounds.get(n, ("", ""))[1])}
         for n in range(4, 14)]
 
 

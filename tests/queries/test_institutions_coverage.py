@@ -3,8 +3,8 @@
 The area's classes (sessions, cycles, bodies, posts, appointments, people, States, organisations) are
 checked wherever they occur in the graph; the intervals, instants, discrepancies and readings that
 support them are checked in the area's own files. A resource passes when it has an @en and an @zh
-rdfs:label and at least one prov:wasDerivedFrom to a source unit that exists in the graph. Only CSP1 and
-CSP2, which no source names, rest on the treaty alone (Article 17).
+rdfs:label and at least one prov:wasDerivedFrom to a source unit that exists in the graph. CSP1 and CSP2,
+which no source names, are derived from the units that name CSP3 (rule:session-sequence).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def test_resource_counts(classes: dict[str, set[str]]) -> None:
     assert {cls: len(members) for cls, members in classes.items()} == {
         ATT + "Session": 13, ATT + "Cycle": 10, ATT + "Body": 15, ATT + "Post": 12, ATT + "Appointment": 25,
         ATT + "Person": 20, ATT + "State": 31, ATT + "Organisation": 35,
-        TIME + "Interval": 25, TIME + "Instant": 33, ATT + "Discrepancy": 8, ATT + "Reading": 16,
+        TIME + "Interval": 25, TIME + "Instant": 11, ATT + "Discrepancy": 8, ATT + "Reading": 16,
     }
 
 
@@ -47,12 +47,13 @@ def test_every_resource_has_a_label(graph: KnowledgeGraph, resources: list[str],
 
 def test_every_resource_comes_from_a_source_unit(resources: list[str],
                                                  derivations: dict[str, dict[str, str]]) -> None:
-    """At least one prov:wasDerivedFrom to an existing source unit; only CSP1 and CSP2 rest on the treaty."""
+    """At least one prov:wasDerivedFrom to an existing source unit; CSP1 and CSP2 to the units naming CSP3."""
     without_unit = [r for r in resources if "unit" not in derivations.get(r, {}).values()]
-    assert without_unit == [PREFIXES["session"] + "CSP1", PREFIXES["session"] + "CSP2"], (
-        f"no prov:wasDerivedFrom to a source unit: {without_unit}")
-    for session in without_unit:
-        assert derivations[session] == {PREFIXES["article"] + "17": "exists"}
+    assert without_unit == [], f"no prov:wasDerivedFrom to a source unit: {without_unit}"
+    for session in ("CSP1", "CSP2"):
+        assert derivations[PREFIXES["session"] + session] == {
+            PREFIXES["source"] + "wgeti-csp11-report/p2": "unit",
+            PREFIXES["source"] + "wgeti-csp12-draft-report/p3": "unit"}
 
 
 def test_no_derivation_points_nowhere(resources: list[str], derivations: dict[str, dict[str, str]]) -> None:

@@ -8,6 +8,8 @@ project's prefixes (topics, agenda items and contributions with their namespaces
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from attgraph.knowledge.graph import KnowledgeGraph
 from attgraph.knowledge.namespaces import ID, PREFIXES
 
@@ -406,14 +408,15 @@ def test_recommendations_to_csp11_with_their_status(graph: KnowledgeGraph) -> No
 
 def test_recommendations_to_csp7_csp12_and_csp5(graph: KnowledgeGraph) -> None:
     """DIEF report p15 1)-3), proposed; CSP12 draft p62 a-i, draft; CSP5's four items on gender-based violence
-    (letter annex A p5 i-iv), decided."""
+    (letter annex A p5 i-iv), decided, with no recommending body: CSP5's President put them to CSP5 in a draft
+    decision (p5), and WGETI is the body that is to consider them."""
     dief = rows(graph, "recommendations-to-session", {"session": "session:CSP7"})
     assert columns(dief, "number", "body", "status") == [(n, iri("body:DIEF"), iri("att:proposed")) for n in "123"]
     csp12 = rows(graph, "recommendations-to-session", {"session": "session:CSP12"})
     assert columns(csp12, "number", "status") == [(letter, iri("att:draft")) for letter in "abcdefghi"]
     csp5 = rows(graph, "recommendations-to-session", {"session": "session:CSP5"})
-    assert columns(csp5, "number", "recommendation", "status") == [
-        (n, iri(f"recommendation:CSP5-wgeti-2021-letter-{n}"), iri("att:decided")) for n in ("i", "ii", "iii", "iv")
+    assert columns(csp5, "number", "recommendation", "body", "status") == [
+        (n, iri(f"recommendation:CSP5-wgeti-2021-letter-{n}"), "", iri("att:decided")) for n in ("i", "ii", "iii", "iv")
     ]
 
 
@@ -437,15 +440,15 @@ def test_recommendations_concerning_article_7(graph: KnowledgeGraph) -> None:
 
 def test_decisions_taken_by_csp11(graph: KnowledgeGraph) -> None:
     """CSP12 draft report: decisions on the sub-group's agenda (p20), gender focal points (p39), the fact sheet
-    (p57), the Basic Guide (p43), supplementary guidance (p41), outreach (p33, encouraged: no status) and the
-    Final Report para 25(j) on special discussions (fn 2, no status)."""
+    (p57), the Basic Guide (p43), supplementary guidance (p41), outreach (p33, 受到第十一届缔约国会议的鼓励:
+    encouraged) and the Final Report para 25(j) on special discussions (fn 2, no verb: no status)."""
     decided, requested = iri("att:decided"), iri("att:requested")
     result = rows(graph, "decisions-of-session")
     assert columns(result, "decision", "status") == [
         (iri("decision:CSP11-current-emerging-agenda"), decided),
         (iri("decision:CSP11-gbv-fact-sheet"), requested),
         (iri("decision:CSP11-gender-focal-points"), decided),
-        (iri("decision:CSP11-industry-outreach"), ""),
+        (iri("decision:CSP11-industry-outreach"), iri("att:encouraged")),
         (iri("decision:CSP11-interagency-basic-guide"), requested),
         (iri("decision:CSP11-special-discussion"), ""),
         (iri("decision:CSP11-supplementary-guidance-article-7-4"), requested),
@@ -461,6 +464,81 @@ def test_decisions_taken_by_csp6(graph: KnowledgeGraph) -> None:
         (iri("decision:CSP6-dief-review-csp8"), iri("att:decided")),
         (iri("decision:CSP6-dief-terms-of-reference"), iri("att:adopted")),
         (iri("decision:CSP6-establish-dief"), iri("att:decided")),
+    ]
+
+
+STATUS_STATEMENTS = """
+SELECT ?session ?number ?basis ?rule ?unit ?quote WHERE {
+  ?recommendation a att:Recommendation ; att:addressedTo ?session ; att:number ?number ; att:status ?status .
+  ?statement rdf:subject ?recommendation ; rdf:predicate att:status ; rdf:object ?status ; att:basis ?basis .
+  OPTIONAL { ?statement att:rule ?rule }
+  OPTIONAL { ?statement prov:wasDerivedFrom ?unit }
+  OPTIONAL { ?statement att:quote ?quote }
+}
+ORDER BY ?number"""
+
+
+def test_how_the_status_of_the_csp11_recommendations_is_known(graph: KnowledgeGraph) -> None:
+    """Only for (h) does a source say in so many words that CSP11 acted on the recommendation (CSP12 draft p39,
+    决定…根据有效执行条约工作组的建议). For b-g the CSP12 draft report says CSP11 decided (p20), encouraged (p33) or
+    asked for (p41, p57, p43) what they asked, and for j it cites the CSP11 Final Report, para 25(j) (fn 2):
+    adopted by rule:recommendations-acted-on. Nothing is recorded for a and i: proposed by
+    rule:recommendations-no-outcome, quoting the sentence that puts them to CSP11 (CSP11 report p46)."""
+    session = ox.NamedNode(iri("session:CSP11"))
+    result = graph.query(STATUS_STATEMENTS, {ox.Variable("session"): session}).values()
+    stated, derived = iri("att:stated"), iri("att:derived")
+    acted, none = iri("rule:recommendations-acted-on"), iri("rule:recommendations-no-outcome")
+    p46 = ("wgeti-csp11-report/p46",
+           "考虑到有效执行条约工作组为履行其在第十届和第十一届缔约国会议之间的任务而开展的工作，"
+           "工作组建议第十一届缔约国会议")
+    p20 = ("根据第十一届缔约国会议的相关决定，工作分组就《条约》范围以及国家管制清单的建立和维护"
+           "所面临的挑战展开了深入讨论")
+    expected = [
+        ("a", derived, none, *p46),
+        ("b", derived, acted, "wgeti-csp12-draft-report/p20", p20),
+        ("c", derived, acted, "wgeti-csp12-draft-report/p20",
+         p20 + "，并继续探讨了产业界在负责任的国际武器转让中的作用"),
+        ("d", derived, acted, "wgeti-csp12-draft-report/p33",
+         "受到第十一届缔约国会议的鼓励，《武器贸易条约》秘书处报告了其继续与产业界行为体进行外联"),
+        ("e", derived, acted, "wgeti-csp12-draft-report/p41",
+         "根据第十一届缔约国会议的要求，制定在《执行<武器贸易条约>第 6 条和第 7 条的自愿指南》中"
+         "纳入执行第 7 条第(4)款的拟议补充指导"),
+        ("f", derived, acted, "wgeti-csp12-draft-report/p57",
+         "《武器贸易条约》秘书处将根据第十一届缔约国会议对于发布的要求，汇编《自愿指南》中确定纳入基于性别的暴力行为情况简报的所有章节"),
+        ("g", derived, acted, "wgeti-csp12-draft-report/p43",
+         "回顾了第十一届缔约国会议关于讨论有益要素以纳入《建立国家管制制度自愿基本指南》以及其他相关自愿指导文件的请求"),
+        ("h", stated, "", "wgeti-csp12-draft-report/p39",
+         "鉴于第十一届缔约国会议根据有效执行条约工作组的建议，决定设立《武器贸易条约》性别问题联络人"),
+        ("i", derived, none, *p46),
+        ("j", derived, acted, "wgeti-csp12-draft-report/fn-2", "另请参阅第十一届缔约国会议最终报告第 25 (j) 段"),
+    ]
+    assert columns(result, "number", "basis", "rule", "unit", "quote") == [
+        (n, basis, rule, iri(f"source:{unit}"), quote) for n, basis, rule, unit, quote in expected]
+
+
+CONCERNS_STATEMENTS = """
+SELECT ?recommendation ?object ?basis ?unit ?quote WHERE {
+  ?statement rdf:subject ?recommendation ; rdf:predicate att:concerns ; rdf:object ?object ; att:basis ?basis .
+  OPTIONAL { ?statement prov:wasDerivedFrom ?unit }
+  OPTIONAL { ?statement att:quote ?quote }
+}
+ORDER BY STR(?object)"""
+
+
+def test_what_csp11_recommendation_b_concerns_and_how_we_know(graph: KnowledgeGraph) -> None:
+    """CSP11 report p46 b names the sub-working group, the challenges of scope and control lists and Article 4;
+    that the treaty's scope (常规武器类别, its categories of arms) is Article 2(1) is our reading (editorial)."""
+    item = "wgeti-csp11-report/p46/b"
+    recommendation = ox.NamedNode(iri("recommendation:CSP11-wgeti-csp11-report-b"))
+    result = graph.query(CONCERNS_STATEMENTS, {ox.Variable("recommendation"): recommendation}).values()
+    assert columns(result, "object", "basis", "unit", "quote") == [
+        (iri("article:4"), iri("att:stated"), iri(f"source:{item}"),
+         "包括与处理零部件相关的问题（根据《条约》第 4 条）"),
+        (iri("body:WGETI-SWG-CurrentEmerging"), iri("att:stated"), iri(f"source:{item}"),
+         "请当前和新出现的执行问题工作分组"),
+        (iri("provision:2.1"), iri("att:editorial"), iri(f"source:{item}"), "《条约》范围（常规武器类别）"),
+        (iri("topic:scope-control-list-challenges"), iri("att:stated"), iri(f"source:{item}"),
+         "审议与《条约》范围（常规武器类别）以及制定和维护国家管制清单有关的挑战"),
     ]
 
 
@@ -492,6 +570,15 @@ def test_the_records_discrepancies(graph: KnowledgeGraph) -> None:
     ours = [(r["discrepancy"], r["adopted"], r["setAside"]) for r in result
             if r["discrepancy"] in {iri(f"discrepancy:{slug}") for slug in mine}]
     assert ours == [(iri(f"discrepancy:{slug}"), *values) for slug, values in sorted(mine.items())]
+
+
+def test_the_discrepancy_in_draft_recommendation_g(graph: KnowledgeGraph) -> None:
+    """CSP12 draft report: the Chair's approach (p43) and draft recommendation (g) speak of the key elements of
+    national control systems, the Chair's conclusions (p59) of national points of contact (recorded in
+    recommendations.ttl, with the recommendation it concerns); the graph adopts the first."""
+    slug = iri("discrepancy:national-control-system-or-contact-point")
+    result = [r for r in rows(graph, "discrepancies") if r["discrepancy"] == slug]
+    assert columns(result, "adopted", "setAside") == [("国家管制制度", "国家联络点")]
 
 
 def test_the_discrepancy_list_covers_the_annex_c_weekday(graph: KnowledgeGraph) -> None:

@@ -1,4 +1,5 @@
-"""Named queries over the source corpus (the units written by ``attgraph ingest``)."""
+"""Named queries over the source corpus (the units written by ``attgraph ingest``), and how the source
+documents' own metadata (data/curated/sources.ttl) is known (data/evidence/sources.ttl)."""
 
 from __future__ import annotations
 
@@ -59,3 +60,48 @@ def test_units_citing_article_11_include_its_paragraphs(graph: KnowledgeGraph) -
     assert paragraph == {SOURCE + "wgeti-2021-letter/annex-C/appendix-1/t2/b1",
                          SOURCE + "wgeti-2021-letter/annex-C/appendix-1/t2/b3"}
     assert paragraph <= article
+
+
+SOURCE_METADATA = """
+SELECT ?source ?predicate ?value ?basis ?unit ?quote WHERE {
+  ?source a att:SourceDocument .
+  ?statement rdf:subject ?source ; rdf:predicate ?predicate ; rdf:object ?value ; att:basis ?basis .
+  FILTER(?predicate IN (dcterms:date, att:originalLanguage))
+  OPTIONAL { ?statement prov:wasDerivedFrom ?unit }
+  OPTIONAL { ?statement att:quote ?quote }
+}
+ORDER BY ?source ?predicate"""
+
+TITLE_BASES = """
+SELECT ?source (LANG(?title) AS ?lang) ?basis WHERE {
+  ?source a att:SourceDocument ; dcterms:title ?title .
+  ?statement rdf:subject ?source ; rdf:predicate dcterms:title ; rdf:object ?title ; att:basis ?basis .
+}
+ORDER BY ?source ?lang"""
+
+
+def test_source_dates_and_original_languages_are_stated_by_their_title_blocks(graph: KnowledgeGraph) -> None:
+    """The three title blocks that print a date and 原文：英文 (the 2021 letter, the DIEF report, the CSP10 paper)
+    state them, quoted as printed (the DIEF report's date with spaces); the CSP11 and CSP12 reports print
+    neither, and have no such statement."""
+    stated = "https://w3id.org/attgraph/ontology#stated"
+    date, original = "http://purl.org/dc/terms/date", "https://w3id.org/attgraph/ontology#originalLanguage"
+    rows = graph.query(SOURCE_METADATA).values()
+    assert [(r["source"].removeprefix(SOURCE), r["predicate"], r["value"], r["basis"], r["unit"].removeprefix(SOURCE),
+             r["quote"]) for r in rows] == [
+        ("csp10-interagency-wp", date, "2024-02-09", stated, "csp10-interagency-wp/title", "2024年2月9日"),
+        ("csp10-interagency-wp", original, "en", stated, "csp10-interagency-wp/title", "原文：英文"),
+        ("dief-csp7-report", date, "2021-07-16", stated, "dief-csp7-report/title", "2021 年 7 月 16 日"),
+        ("dief-csp7-report", original, "en", stated, "dief-csp7-report/title", "原文：英文"),
+        ("wgeti-2021-letter", date, "2021-03-31", stated, "wgeti-2021-letter/title", "2021年3月31日"),
+        ("wgeti-2021-letter", original, "en", stated, "wgeti-2021-letter/title", "原文：英文"),
+    ]
+
+
+def test_chinese_titles_are_stated_and_english_titles_are_ours(graph: KnowledgeGraph) -> None:
+    """Each Chinese title is copied from its title block (stated); each English title is our translation."""
+    rows = graph.query(TITLE_BASES).values()
+    keys = ["csp10-interagency-wp", "dief-csp7-report", "wgeti-csp11-report", "wgeti-csp12-draft-report"]
+    ours, theirs = "https://w3id.org/attgraph/ontology#editorial", "https://w3id.org/attgraph/ontology#stated"
+    assert [(r["source"].removeprefix(SOURCE), r["lang"], r["basis"]) for r in rows] == [
+        (key, lang, basis) for key in keys for lang, basis in (("en", ours), ("zh", theirs))]

@@ -19,7 +19,7 @@ import pytest
 
 from attgraph.settings import PROJECT_ROOT
 
-from ..conftest import descendants, free_port, wait_until_answers
+from ..conftest import descendants, free_port, logged_process, wait_until_answers
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -82,11 +82,10 @@ class Server:
 def start_server(root: Path, env: dict[str, str]) -> Server:
     """Start ``attgraph --root ROOT serve`` on a free loopback port and wait until it answers."""
     port = free_port()
-    process = subprocess.Popen(
+    process = logged_process(
         [sys.executable, "-m", "attgraph.cli", "--root", str(root), "serve", "--host", "127.0.0.1",
          "--port", str(port)],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env={**os.environ, **env},
+        cwd=root, env={**os.environ, **env},
     )
     server = Server(f"http://127.0.0.1:{port}", process, root, env)
     wait_until_answers(process, f"{server.base}/health", "attgraph serve", seconds=90)

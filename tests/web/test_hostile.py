@@ -294,7 +294,9 @@ UPLOADS: list[Upload] = [
            "cannot validate a body of type application/pdf; send one of: multipart/form-data, "
            f"application/x-www-form-urlencoded, {GRAPH_TYPES}"),
     Upload("turtle-syntax", TURTLE, "<urn:a> <urn:b> .\n", 400, "bad_upload",
-           "request body:1:17: turtle syntax error: . is not a valid RDF object"),
+           "request body:1:17: turtle syntax error: . is not a valid RDF object\n"
+           "    <urn:a> <urn:b> .\n"
+           "                    ^"),
     Upload("empty", TURTLE, "  \n", 400, "upload_missing", "nothing to validate: the body is empty"),
 ]
 

@@ -77,6 +77,15 @@ def _at_strength(pool: LocalExecutor) -> bool:
     return status["alive"] == SIZE and set(pool.pids()) == workers and status["idle"] == SIZE
 
 
+def _exited(pid: int) -> bool:
+    """Whether process ``pid`` has exited (gone, or a zombie waiting for its parent)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
 class PoolUnderFire(RuleBasedStateMachine):
     """What can happen to a pool, in any order."""
 
@@ -105,9 +114,13 @@ class PoolUnderFire(RuleBasedStateMachine):
 
     @rule(count=st.integers(min_value=1, max_value=SIZE))
     def idle_workers_are_killed_from_outside(self, count: int) -> None:
-        for pid in self.executor.pids()[:count]:
+        killed = self.executor.pids()[:count]
+        for pid in killed:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+        # Until a killed process has exited it is indistinguishable from a live one; once it has, the pool
+        # must never give it a query (the kill and the next query racing is not what is tested here).
+        wait_for(lambda: all(_exited(pid) for pid in killed), seconds=5)
 
     @rule()
     def the_bookkeeping_fails_once(self) -> None:

@@ -41,6 +41,8 @@ from attgraph.knowledge.graph import KnowledgeGraph
 from attgraph.knowledge.loader import discover
 from attgraph.settings import Settings
 
+from .dumps import DumpCatalog, build, read_catalog
+
 __all__ = [
     "FORMAT",
     "MANIFEST",
@@ -48,6 +50,7 @@ __all__ = [
     "Prebuilt",
     "StoreManifest",
     "build_store",
+    "ensure_dumps",
     "input_paths",
     "load_graph",
     "open_graph",
@@ -254,7 +257,8 @@ def open_graph(prebuilt: Prebuilt, settings: Settings) -> KnowledgeGraph:
 def load_graph(settings: Settings, *, rebuild: bool = True) -> tuple[KnowledgeGraph, Prebuilt]:
     """The graph to serve: opened from the prebuilt store if it is fresh, else loaded from the Turtle (all or
     nothing: a file that fails to load raises :class:`LoadError`), written as the prebuilt store, and
-    opened from there (so the rdflib copy of the data is not kept)."""
+    opened from there (so the rdflib copy of the data is not kept). With ``rebuild``, the dumps in ``dist/``
+    are made the dumps of this data too (:func:`ensure_dumps`)."""
     prebuilt = open_prebuilt(settings)
     if prebuilt is None:
         if not rebuild:
@@ -262,12 +266,22 @@ def load_graph(settings: Settings, *, rebuild: bool = True) -> tuple[KnowledgeGr
                             {"file": str(store_dir(settings))})
         prebuilt = build_store(settings)
     try:
-        return open_graph(prebuilt, settings), prebuilt
+        graph = open_graph(prebuilt, settings)
     except LoadError:
         if not rebuild:
             raise
         prebuilt = build_store(settings)
-        return open_graph(prebuilt, settings), prebuilt
+        graph = open_graph(prebuilt, settings)
+    if rebuild:
+        ensure_dumps(graph, settings)
+    return graph, prebuilt
+
+
+def ensure_dumps(graph: KnowledgeGraph, settings: Settings) -> DumpCatalog:
+    """The dumps of ``graph`` in ``dist/`` (:mod:`attgraph.build.dumps`): those there when they were made from
+    the same data, else written now. The service serves these."""
+    found = read_catalog(settings.dist_dir, graph.digest)
+    return found if found is not None else build(graph, settings.dist_dir).catalog
 
 
 def build_store(settings: Settings, graph: KnowledgeGraph | None = None,

@@ -208,9 +208,15 @@ def _named_shape(shapes: Graph, shape: Node) -> Node:
 
 
 def _objects(store: ox.Store, node: Node, predicate: URIRef) -> list[object]:
-    if not isinstance(node, URIRef):
+    """The values of ``predicate`` on ``node``: an IRI, or a blank node of the store (a statement of
+    data/evidence/ is one, and its units are what a reader needs to find it)."""
+    if isinstance(node, URIRef):
+        subject: ox.NamedNode | ox.BlankNode = ox.NamedNode(str(node))
+    elif isinstance(node, BNode):
+        subject = ox.BlankNode(str(node))
+    else:
         return []
-    return [q.object for q in store.quads_for_pattern(ox.NamedNode(str(node)), ox.NamedNode(str(predicate)), None)]
+    return [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(str(predicate)), None)]
 
 
 def _label(store: ox.Store, node: Node) -> str | None:

@@ -33,7 +33,9 @@ from attgraph.knowledge.formats import Format, by_extension, graph_format
 from attgraph.knowledge.loader import bind_prefixes
 from attgraph.knowledge.namespaces import XSD
 
-__all__ = ["UserInput", "read_bytes", "read_file", "read_files", "to_rdflib"]
+from .locations import Positions, read_positions
+
+__all__ = ["UserInput", "read_bytes", "read_file", "read_files", "read_user_bytes", "to_rdflib"]
 
 #: Markup declarations that RDF/XML never needs and that entity attacks rely on.
 _XML_DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -43,11 +45,15 @@ _XSD_STRING = str(XSD.string)
 
 @dataclass(frozen=True)
 class UserInput:
-    """One parsed user file: its name as given, the format it was read as and its triples."""
+    """One parsed user file: its name as given, the format it was read as and its triples; and, for the report
+    to point into it, its text and where each statement is written (:mod:`attgraph.checks.locations`)."""
 
     name: str
     format: Format
     graph: Graph
+    text: str | None = None
+    positions: Positions | None = None
+    triples: tuple[ox.Triple, ...] = ()
 
 
 def read_file(path: Path, format_name: str | None = None, *, max_bytes: int | None = None) -> UserInput:
@@ -64,8 +70,7 @@ def read_file(path: Path, format_name: str | None = None, *, max_bytes: int | No
         data = path.read_bytes()
     except OSError as error:
         raise LoadError(f"{path}: cannot read: {error.strerror}", {"file": str(path)}) from error
-    return UserInput(str(path), fmt, read_bytes(data, fmt, str(path), base_iri=path.resolve().as_uri(),
-                                                 max_bytes=max_bytes))
+    return read_user_bytes(data, fmt, str(path), base_iri=path.resolve().as_uri(), max_bytes=max_bytes)
 
 
 def read_files(paths: Sequence[Path], format_name: str | None = None) -> list[UserInput]:
@@ -81,6 +86,27 @@ def read_bytes(data: bytes, fmt: Format, name: str, *, base_iri: str | None = No
     stops as soon as the data is known to hold more (:class:`~attgraph.errors.PayloadTooLarge`, 413): the cap
     bounds the work and the memory, not only the answer.
     """
+    return to_rdflib(_parse(data, fmt, name, base_iri, max_bytes, max_triples))
+
+
+def read_user_bytes(data: bytes, fmt: Format, name: str, *, base_iri: str | None = None,
+                    max_bytes: int | None = None, max_triples: int | None = None) -> UserInput:
+    """Parse ``data`` as :func:`read_bytes` does, keeping its text and the position of each statement. Where
+    the positions are known, the statements are the ones read with them (the same as the parser's, up to the
+    names of blank nodes), so that a finding on a blank node can be pointed at."""
+    quads = _parse(data, fmt, name, base_iri, max_bytes, max_triples)
+    try:
+        text: str | None = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None
+    positions = read_positions(text, fmt, quads, base_iri) if text is not None else None
+    triples = positions.triples() if positions is not None else [ox.Triple(q.subject, q.predicate, q.object)
+                                                                   for q in quads]
+    return UserInput(name, fmt, to_rdflib(triples), text, positions, tuple(dict.fromkeys(triples)))
+
+
+def _parse(data: bytes, fmt: Format, name: str, base_iri: str | None, max_bytes: int | None,
+           max_triples: int | None) -> list[ox.Quad]:
     if max_bytes is not None and len(data) > max_bytes:
         raise LoadError(f"{name}: too large ({len(data)} bytes; the limit is {max_bytes})",
                         {"file": name, "bytes": len(data), "limit": max_bytes})
@@ -94,7 +120,7 @@ def read_bytes(data: bytes, fmt: Format, name: str, *, base_iri: str | None = No
         parsed = ox.parse(data, format=fmt.engine, base_iri=base_iri)
         quads = list(parsed if max_triples is None else islice(parsed, max_triples + 1))
     except SyntaxError as error:
-        raise _syntax_error(error, fmt, name) from None
+        raise _syntax_error(error, fmt, name, data) from None
     except (ValueError, OSError) as error:
         raise LoadError(f"{name}: cannot parse as {fmt.name}: {error}", {"file": name}) from None
     except RecursionError:
@@ -102,7 +128,7 @@ def read_bytes(data: bytes, fmt: Format, name: str, *, base_iri: str | None = No
     if max_triples is not None and len(quads) > max_triples:
         raise PayloadTooLarge(f"{name} holds more than {max_triples} triples; an upload may hold at most "
                               f"{max_triples}", {"limit": max_triples}, code="upload_too_large")
-    return to_rdflib(quads)
+    return quads
 
 
 def _too_deep(name: str, fmt: Format) -> LoadError:
@@ -132,15 +158,42 @@ def _node(term: Any) -> Node:
     raise LoadError(f"RDF-star triple terms are not supported: {term}", {"term": str(term)})
 
 
-def _syntax_error(error: SyntaxError, fmt: Format, name: str) -> LoadError:
+def _syntax_error(error: SyntaxError, fmt: Format, name: str, data: bytes) -> LoadError:
+    """The parser's error with its place in the file and the line it is on, a caret under the column. A
+    missing final dot is found only where the next statement starts: the place given is then the end of the
+    statement that lacks it."""
     line, column = error.lineno, error.offset
     reason = str(error.msg if isinstance(error.msg, str) else error)
-    reason = re.sub(r"^Parser error at line \d+ column \d+: ", "", reason)
+    reason = re.sub(r"^Parser error (at line \d+ (column \d+|between columns \d+ and \d+)|between line \d+ "
+                    r"column \d+ and line \d+ column \d+): ", "", reason)
+    text = data.decode("utf-8", errors="replace")
+    lines = text.splitlines()
+    if line and reason.startswith("A dot is expected") and 1 <= line <= len(lines):
+        found = _end_of_previous(lines, line, column or 1)
+        if found is not None:
+            reason = f"a dot is expected to end the statement (the next one starts at line {line}, column {column})"
+            line, column = found
     where = f"{name}:{line}:{column}" if line else name
     details: dict[str, Any] = {"file": name, "format": fmt.name, "reason": reason}
+    message = f"{where}: {fmt.name} syntax error: {reason}"
     if line:
         details.update(line=line, column=column)
-    return LoadError(f"{where}: {fmt.name} syntax error: {reason}", details)
+        if 1 <= line <= len(lines):
+            shown = lines[line - 1].rstrip()[:200]
+            details["excerpt"] = shown
+            message += f"\n    {shown}\n    {' ' * max(0, (column or 1) - 1)}^"
+    return LoadError(message, details)
+
+
+def _end_of_previous(lines: list[str], line: int, column: int) -> tuple[int, int] | None:
+    """The place just after the last character written before ``line``:``column`` (comments aside)."""
+    current = lines[line - 1][: column - 1]
+    for number in range(line, 0, -1):
+        text = current if number == line else re.sub(r"\s#[^\"'>]*$|^#.*$", "", lines[number - 1])
+        stripped = text.rstrip()
+        if stripped:
+            return number, len(stripped) + 1
+    return None
 
 
 # -- JSON-LD -------------------------------------------------------------------------------------

@@ -53,7 +53,8 @@ RESULT_FORMATS: tuple[Format, ...] = (
 GRAPH_FORMATS: tuple[Format, ...] = (
     Format("turtle", ("text/turtle", "application/x-turtle"), "ttl", ox.RdfFormat.TURTLE, "turtle"),
     Format("ntriples", ("application/n-triples", "text/plain"), "nt", ox.RdfFormat.N_TRIPLES, "nt"),
-    Format("jsonld", ("application/ld+json",), "jsonld", ox.RdfFormat.JSON_LD, "json-ld"),
+    # Plain ``application/json`` asks for JSON-LD too (a JSON-LD document is JSON).
+    Format("jsonld", ("application/ld+json", "application/json"), "jsonld", ox.RdfFormat.JSON_LD, "json-ld"),
     Format("rdfxml", ("application/rdf+xml",), "rdf", ox.RdfFormat.RDF_XML, "xml"),
     Format("nquads", ("application/n-quads",), "nq", ox.RdfFormat.N_QUADS, "nquads"),
     Format("trig", ("application/trig",), "trig", ox.RdfFormat.TRIG, "trig"),

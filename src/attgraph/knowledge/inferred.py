@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from .loader import LoadedFile
 from .namespaces import GRAPH, PREFIXES
+from .turtle import write_turtle
 
 __all__ = ["INFERRED_FILE", "INFERRED_GRAPH", "inputs_digest", "read_inferred", "write_inferred"]
 
@@ -38,7 +39,7 @@ def inputs_digest(files: Iterable[LoadedFile]) -> str:
 
 def write_inferred(triples: Sequence[ox.Triple], path: Path, digest: str) -> int:
     """Write the inferences as sorted Turtle with the inputs' digest in the header; returns the bytes."""
-    body = ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    body = write_turtle(triples, PREFIXES)
     header = ("# Inferences materialised by `attgraph build` (HermiT and the rules of attgraph/checks/rules): "
               "do not edit.\n"
               f"{_DIGEST_LINE}{digest}\n\n")

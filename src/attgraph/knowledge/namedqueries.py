@@ -6,11 +6,14 @@ A header is the leading block of ``#`` comment lines::
     # description: Who held the chair of ?body, with the interval of each appointment.
     #   A description may run on over indented lines.
     # keywords: posts, chairs
-    # param: body iri = body:WGETI -- the body whose chairs to list
+    # param: body iri att:Body = body:WGETI -- the body whose chairs to list
     # param: on date -- a day on which the post was held
 
 Parameters are SPARQL variables of the same name. Their values are bound through the engine's
-substitution mechanism, never pasted into the query text.
+substitution mechanism, never pasted into the query text. An ``iri`` parameter may name the class its value
+must be of (``att:Body``; several as ``att:Article|att:Provision``): the service then offers a picker of the
+resources of that class and refuses a resource of another. A ``date`` is written ``2025-06-01`` or in any form
+:func:`attgraph.knowledge.dates.parse_day` reads (``2025 年 6 月 1 日``, ``1 June 2025``).
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ import pyoxigraph as ox
 
 from attgraph.errors import NotFound, ParameterError
 
+from .dates import parse_day
 from .namespaces import PREFIXES, XSD
 
-__all__ = ["PARAMETER_TYPES", "NamedQuery", "Parameter", "load_catalog", "load_query", "parse_header"]
+__all__ = ["PARAMETER_TYPES", "NamedQuery", "Parameter", "expand", "load_catalog", "load_query", "parse_header"]
 
 #: Parameter types and the XSD datatype each value is bound as (``None``: an IRI).
 PARAMETER_TYPES: dict[str, str | None] = {
@@ -40,19 +44,23 @@ PARAMETER_TYPES: dict[str, str | None] = {
     "boolean": str(XSD.boolean),
 }
 
+_CLASS = r"(?:[A-Za-z][\w-]*:[\w.-]*|<[^<>\s]+>)"
 _PARAM = re.compile(
-    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>\S+))?(?:\s+--\s*(?P<doc>.*))?\s*$"
+    rf"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)(?:\s+(?P<classes>{_CLASS}(?:\|{_CLASS})*))?"
+    r"(?:\s*=\s*(?P<default>\S+))?(?:\s+--\s*(?P<doc>.*))?\s*$"
 )
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """A declared parameter: its name (the SPARQL variable), type, default and description."""
+    """A declared parameter: its name (the SPARQL variable), type, default, description and, for an IRI, the
+    classes its value may be of (full IRIs; empty: any)."""
 
     name: str
     type: str
     default: str | None = None
     description: str = ""
+    classes: tuple[str, ...] = ()
 
     @property
     def required(self) -> bool:
@@ -64,8 +72,9 @@ class Parameter:
         value = raw.strip()
         try:
             if self.type == "iri":
-                return ox.NamedNode(_expand(value))
+                return ox.NamedNode(expand(value))
             if self.type == "date":
+                value = parse_day(value) or value
                 dt.date.fromisoformat(value)
             elif self.type == "integer":
                 int(value)
@@ -83,8 +92,11 @@ class Parameter:
         return ox.Literal(value, datatype=ox.NamedNode(datatype))
 
 
-def _expand(value: str) -> str:
-    """Expand ``prefix:local`` with the project prefixes; accept absolute http(s) IRIs."""
+def expand(value: str) -> str:
+    """Expand ``prefix:local`` with the project prefixes; accept absolute http(s) and urn IRIs, bare or in
+    angle brackets. Raises ``ValueError`` for anything else."""
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
     if value.startswith(("http://", "https://", "urn:")):
         if any(ch in value for ch in '<>" {}|\\^`'):
             raise ValueError(value)
@@ -145,9 +157,14 @@ def parse_header(text: str, name: str) -> tuple[dict[str, str], list[Parameter]]
         key, value = key.strip().lower(), value.strip()
         if key == "param":
             match = _PARAM.match(value)
-            if not match or match["type"] not in PARAMETER_TYPES:
+            if not match or match["type"] not in PARAMETER_TYPES or (match["classes"] and match["type"] != "iri"):
                 raise ValueError(f"{name}:{number}: bad parameter declaration {value!r}")
-            params.append(Parameter(match["name"], match["type"], match["default"], (match["doc"] or "").strip()))
+            try:
+                classes = tuple(expand(c) for c in match["classes"].split("|")) if match["classes"] else ()
+            except ValueError:
+                raise ValueError(f"{name}:{number}: unknown prefix in the class of {value!r}") from None
+            params.append(Parameter(match["name"], match["type"], match["default"], (match["doc"] or "").strip(),
+                                    classes))
         else:
             fields[key] = value
         last = key

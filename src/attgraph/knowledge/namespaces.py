@@ -22,6 +22,7 @@ __all__ = [
     "FOAF",
     "GRAPH",
     "ID",
+    "MEDIA_TYPES",
     "ONTOLOGY_IRI",
     "ORG",
     "OWL",
@@ -39,6 +40,7 @@ __all__ = [
     "article_iri",
     "compact",
     "document_iri",
+    "dump_iri",
     "graph_iri",
     "prefixes_for",
     "provision_iri",
@@ -56,6 +58,8 @@ FABIO = Namespace("http://purl.org/spar/fabio/")
 CITO = Namespace("http://purl.org/spar/cito/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+#: IANA's register of media types: DCAT's ``dcat:mediaType`` names a type by its IRI there.
+MEDIA_TYPES = Namespace("https://www.iana.org/assignments/media-types/")
 #: schema.org by its http IRI, the form most RDF data uses (rdflib's SDO is https).
 SDO = Namespace("http://schema.org/")
 
@@ -103,6 +107,7 @@ PREFIXES: dict[str, str] = {
     "void": str(VOID),
     "dcat": str(DCAT),
     "sh": str(SH),
+    "spdx": "http://spdx.org/rdf/terms#",
 }
 
 
@@ -130,6 +135,11 @@ def source_iri(key: str, unit_path: str | None = None) -> URIRef:
     """The IRI of a source document (``unit_path=None``) or of one of its units."""
     base = f"{PREFIXES['source']}{key}"
     return URIRef(base if unit_path is None else f"{base}/{unit_path}")
+
+
+def dump_iri(filename: str) -> URIRef:
+    """The persistent download IRI of one dump of the dataset (the service serves it at ``/dumps/{filename}``)."""
+    return URIRef(f"{BASE}dumps/{filename}")
 
 
 def graph_iri(relative_path: str) -> URIRef:

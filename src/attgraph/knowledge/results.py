@@ -8,13 +8,16 @@ result is complete (serialized) before anyone starts sending it, and can be rend
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
 from .formats import Format
+from .jsonld import compact_graph
 from .namespaces import PREFIXES
+from .turtle import write_turtle
 
 __all__ = ["QueryResult", "Term", "from_engine", "term_text"]
 
@@ -82,12 +85,16 @@ class QueryResult:
         return 1
 
     def serialize(self, fmt: Format) -> bytes:
-        """Render the result in ``fmt`` (a result format for SELECT/ASK, an RDF format for graphs)."""
+        """Render the result in ``fmt`` (a result format for SELECT/ASK, an RDF format for graphs: Turtle and TriG
+        by :mod:`attgraph.knowledge.turtle`, JSON-LD compacted by :mod:`attgraph.knowledge.jsonld`)."""
         if self.kind == "graph":
             if not isinstance(fmt.engine, ox.RdfFormat):
                 raise TypeError(f"{fmt.name} is not an RDF format")
-            prefixes = PREFIXES if fmt.engine in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
-                                                  ox.RdfFormat.RDF_XML) else None
+            if fmt.engine in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):  # a graph is TriG's default graph
+                return write_turtle(self.triples())
+            if fmt.engine == ox.RdfFormat.JSON_LD:
+                return json.dumps(compact_graph(self.triples()), ensure_ascii=False).encode("utf-8")
+            prefixes = PREFIXES if fmt.engine == ox.RdfFormat.RDF_XML else None
             data = ox.serialize(self.triples(), format=fmt.engine, prefixes=prefixes)
             assert data is not None
             return bytes(data)

@@ -119,7 +119,7 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor
                             status_code=503 if state == "down" else 200)
 
     app.router.routes.extend(routes)
-    for router in (description_router(ctx.descriptions), queries_router(ctx),
+    for router in (description_router(ctx.descriptions, ctx.dumps, settings), queries_router(ctx),
                    editor_router(ctx), search_router(ctx), validate_router(ctx), resources_router(ctx),
                    pages_router(ctx)):
         app.include_router(router)

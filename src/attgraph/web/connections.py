@@ -156,6 +156,8 @@ def guarded_protocol(limits: Limits) -> type[HttpToolsProtocol]:
             """Answer with the error and close. The connection is half-closed first and kept a moment, reading
             nothing, so that the client reads the answer before the close (closing with unread input would
             reset the connection and lose it); never more than a few hundred at once."""
+            if self._refused:  # answered already (a limit stopped the parser, which then reports an error)
+                return
             table.refuse(why)
             self._stop_timer()
             if self.transport.is_closing():

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 
 from attgraph import __version__
+from attgraph.build.dumps import read_catalog
 from attgraph.engine.budget import MemoryPlan, memory_plan
 from attgraph.engine.executor import LocalExecutor
 from attgraph.engine.forkserver import ForkServer
@@ -28,10 +29,10 @@ from attgraph.errors import AttgraphError
 from attgraph.knowledge.graph import KnowledgeGraph, internal_query
 from attgraph.knowledge.namespaces import PREFIXES
 from attgraph.knowledge.results import QueryResult, Term
-from attgraph.knowledge.search import Hit, SearchIndex
+from attgraph.knowledge.search import SearchIndex
 from attgraph.settings import Settings
 
-from .description import Descriptions, describe_service
+from .description import Descriptions, Dumps, describe_service
 from .render import Link, link, make_templates, render
 
 __all__ = ["Context", "Vocabulary", "context"]
@@ -75,7 +76,10 @@ class Context:
         #: (reference counts), and a forked process would then hold a copy of every page it wrote.
         self.statements = len(graph.store)
         self.base_path = urlsplit(settings.public_url).path.rstrip("/")
-        self._descriptions: Descriptions | None = None
+        self._descriptions: dict[str, Descriptions] = {}
+        #: The dumps of the data served, opened here, before the service processes fork (none in remote mode,
+        #: or when ``dist/`` holds the dumps of other data).
+        self.dumps = Dumps(read_catalog(settings.dist_dir, graph.digest), settings.dist_dir)
         self._graph_sizes: dict[str, int] | None = None
         self._once = asyncio.Lock()
         self._executor = executor
@@ -83,6 +87,10 @@ class Context:
         self._gateway: Gateway | None = None
         #: What each query worker and validation may claim (raises at once when the settings do not fit).
         self.memory: MemoryPlan = memory_plan(settings)
+        #: The search index, built here, before the service processes fork (building it reads the whole
+        #: store, and a process that read it after the fork would make its own copy of the store's pages);
+        #: each process opens its own copy of the database from these bytes on its first search.
+        self._search_image = SearchIndex.from_graph(graph).image()
         self._search_index: SearchIndex | None = None
         self._search_lock = threading.Lock()
 
@@ -116,12 +124,17 @@ class Context:
     async def _internal_result(self, name: str, params: dict[str, str]) -> QueryResult:
         return (await self.run_internal(name, params, max_rows=_WHOLE)).result
 
-    async def descriptions(self) -> Descriptions:
-        """The service and dataset descriptions (computed once, on first use)."""
+    async def descriptions(self, base: str | None = None) -> Descriptions:
+        """The service and dataset descriptions for a service reached at ``base`` (by default the public URL),
+        computed once for each, on first use (a few bases at most: the public URL, or what trusted proxies
+        say)."""
+        base = base or self.settings.public_url
         async with self._once:
-            if self._descriptions is None:
-                self._descriptions = await describe_service(self._internal_result, self.settings)
-            return self._descriptions
+            if base not in self._descriptions:
+                if len(self._descriptions) >= 16:
+                    self._descriptions.pop(next(iter(self._descriptions)))
+                self._descriptions[base] = await describe_service(self._internal_result, base, self.dumps.catalog)
+            return self._descriptions[base]
 
     async def graph_sizes(self) -> dict[str, int]:
         """Statements per named graph (computed once, on first use)."""
@@ -131,13 +144,13 @@ class Context:
                 self._graph_sizes = {row["graph"]: int(row["count"]) for row in rows}
             return self._graph_sizes
 
-    def search(self, text: str, limit: int) -> list[Hit]:
-        """Labels and source text matching ``text``, best first (the index is built on the first search, once;
-        call from a thread: building it reads the whole graph)."""
+    @property
+    def search_index(self) -> SearchIndex:
+        """This process's copy of the search index (opened on first use; a search runs in a thread)."""
         with self._search_lock:
             if self._search_index is None:
-                self._search_index = SearchIndex.from_graph(self.graph)
-        return self._search_index.search(text, limit)
+                self._search_index = SearchIndex.from_image(self._search_image)
+            return self._search_index
 
     # -- helpers for routes ----------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -19,10 +19,12 @@ from attgraph.errors import AttgraphError, ParameterError
 from attgraph.knowledge import namedqueries
 from attgraph.knowledge.formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from attgraph.knowledge.namedqueries import NamedQuery
+from attgraph.knowledge.namespaces import compact
 
 from .bodies import Fields, query_fields
 from .context import Context
 from .negotiation import choose_view
+from .parameters import pickers, resolve
 from .render import result_table
 from .responses import result_response
 
@@ -54,7 +56,9 @@ def catalog_json(catalog: dict[str, NamedQuery], base_path: str = "") -> list[di
         "name": q.name, "title": q.title, "description": q.description, "keywords": list(q.keywords),
         "url": f"{base_path}/queries/{q.name}",
         "parameters": [{"name": p.name, "type": p.type, "default": p.default, "required": p.required,
-                        "description": p.description} for p in q.parameters],
+                        "description": p.description,
+                        **({"classes": [compact(c) for c in p.classes]} if p.classes else {})}
+                       for p in q.parameters],
         "formats": [f.name for f in formats_of(q)],
     } for q in catalog.values()]
 
@@ -75,6 +79,12 @@ def _parameters(fields: Fields, query: NamedQuery) -> dict[str, str]:
 def downloads(path: str, values: dict[str, str], formats: tuple[Format, ...]) -> list[Download]:
     """Links to the same result in each format."""
     return [Download(f.name, f"{path}?{urlencode({**values, _FORMAT: f.name})}") for f in formats]
+
+
+def _origins(ctx: Context, request: Request) -> set[str]:
+    """The scheme and host a page of this service may be given with: the request's own and the public URL's."""
+    public = urlsplit(ctx.settings.public_url)
+    return {f"{request.url.scheme}://{request.url.netloc}", f"{public.scheme}://{public.netloc}"}
 
 
 def queries_router(ctx: Context) -> APIRouter:
@@ -98,18 +108,23 @@ def queries_router(ctx: Context) -> APIRouter:
         fmt = choose_view(formats, request.headers.get("accept"), fields.get(_FORMAT))
         values = _parameters(fields, query)
         if fmt is not None:
-            answer = await ctx.gateway.run(query.sparql, query.bindings(values))
+            exact = await resolve(ctx, query, values, _origins(ctx, request))
+            answer = await ctx.gateway.run(query.sparql, query.bindings(exact))
             return result_response(answer, fmt, ctx.settings.max_rows)
         shown = {p.name: values.get(p.name, p.default or "") for p in query.parameters}
-        table, error, status = None, None, 200
+        table, error, status, wrong = None, None, 200, None
         try:
-            answer = await ctx.gateway.run(query.sparql, query.bindings(values))
+            exact = await resolve(ctx, query, values, _origins(ctx, request))
+            shown = {p.name: compact(exact[p.name]) if p.type == "iri" and p.name in exact else shown[p.name]
+                     for p in query.parameters}
+            answer = await ctx.gateway.run(query.sparql, query.bindings(exact))
             table = result_table(answer.result, answer.truncated, ctx.base_path)
         except AttgraphError as caught:
-            error, status = caught, caught.status
+            error, status, wrong = caught, caught.status, caught.details.get("parameter")
         path = f"{ctx.base_path}/queries/{query.name}"
         return ctx.page(request, "named_query.html", status, query=query, values=shown, table=table,
-                        error=error, downloads=downloads(path, {k: v for k, v in values.items()}, formats),
+                        error=error, wrong=wrong, pickers=pickers(ctx, query, shown),
+                        downloads=downloads(path, {k: v for k, v in values.items()}, formats),
                         max_rows=ctx.settings.max_rows)
 
     return router

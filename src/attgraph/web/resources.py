@@ -13,6 +13,7 @@ the specific document and ``Link`` headers to the others. A path with an extensi
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -22,7 +23,9 @@ from fastapi.responses import Response
 from attgraph.errors import NotFound
 from attgraph.knowledge.formats import GRAPH_FORMATS, Format, graph_format
 from attgraph.knowledge.graph import internal_query
+from attgraph.knowledge.jsonld import frame_resource
 from attgraph.knowledge.namespaces import BASE, ID, ONTOLOGY_IRI
+from attgraph.knowledge.results import QueryResult
 
 from .bodies import query_fields
 from .context import Context
@@ -32,7 +35,7 @@ from .render import local_path
 from .responses import serialize
 from .views import resource_view
 
-__all__ = ["EXTENSIONS", "resources_router"]
+__all__ = ["EXTENSIONS", "resource_document", "resource_jsonld", "resources_router"]
 
 #: Extensions that name one document of a resource: ``None`` is the page.
 EXTENSIONS: dict[str, str | None] = {
@@ -58,6 +61,19 @@ def _split_extension(path: str) -> tuple[str, str | None]:
 def _fixed(extension: str | None) -> Format | None:
     name = EXTENSIONS[extension] if extension else None
     return graph_format(name) if name else None
+
+
+def resource_jsonld(described: QueryResult, iri: str) -> dict[str, Any]:
+    """A resource's description (``describe.rq``) as one JSON-LD object with its context
+    (:func:`attgraph.knowledge.jsonld.frame_resource`)."""
+    return frame_resource(described.triples(), iri)
+
+
+def resource_document(described: QueryResult, iri: str, fmt: Format) -> bytes:
+    """A resource's description in ``fmt``: JSON-LD framed on the resource, any other format as serialized."""
+    if fmt.name == "jsonld":
+        return json.dumps(resource_jsonld(described, iri), ensure_ascii=False, indent=1).encode("utf-8")
+    return serialize(described, fmt)
 
 
 def resources_router(ctx: Context) -> APIRouter:
@@ -102,10 +118,10 @@ def resources_router(ctx: Context) -> APIRouter:
         described = await ctx.run_internal("describe", {"resource": iri}, max_rows=WHOLE)
         if fmt is None:
             view = await resource_view(ctx, iri)
-            jsonld = json.loads(serialize(described.result, graph_format("jsonld")))
+            jsonld = resource_jsonld(described.result, iri)
             response: Response = ctx.page(request, "resource.html", view=view, jsonld=jsonld)
         else:
-            response = Response(serialize(described.result, fmt), media_type=fmt.media_type)
+            response = Response(resource_document(described.result, iri, fmt), media_type=fmt.media_type)
         response.headers.update(headers)
         return response
 

@@ -250,20 +250,22 @@ def serve(settings: Settings, host: str, port: int, processes: int, out: TextIO)
     finally:
         importing.join()  # the thread ends before any fork
     from .app import create_app
+    listeners = listen(host, port, processes)
+    port = listeners[0].getsockname()[1]  # the port the system chose, when asked for port 0
+    settings = settings.served_at(host, port)  # the public URL, unless ATTGRAPH_PUBLIC_URL says otherwise
     forks: ForkServer | None = None
     if executor is None:
         disk = graph.source if graph.source is not None and graph.source.is_dir() else None
         forks = ForkServer(None if disk else graph.store, disk=disk,
                            memory_mb=memory_plan(settings, processes).allowance_mb)
     app = create_app(graph, settings, executor, forks)
-    listeners = listen(host, port, processes)
     if forks is not None:
         forks.start()
     statements = app.state.context.statements
     where = f"the store at {settings.store_url}" if settings.store_url else f"{statements} statements"
     shown = f"[{host}]" if ":" in host else host
     print(f"attgraph: serving {where} on http://{shown}:{port}/ with {processes} service "
-          f"process{'es' if processes != 1 else ''}", file=out, flush=True)
+          f"process{'es' if processes != 1 else ''}; public URL {settings.public_url}", file=out, flush=True)
     _raise_descriptor_limit()
     return Supervisor(app, listeners, processes, forks, limits=limits_of(settings)).run()
 

@@ -25,6 +25,7 @@ from attgraph.knowledge.results import QueryResult
 from .bodies import Fields, media_type, parse_fields, query_fields, read_body
 from .context import Context
 from .errors import UnsupportedMediaType, crash_response, error_response
+from .forwarded import public_url, url_headers
 from .lookups import LookupLane
 from .middleware import secured
 from .negotiation import choose, choose_view
@@ -172,8 +173,8 @@ def sparql_routes(ctx: Context) -> list[Route]:
             if _wants_page(request, query_fields(request)):
                 return RedirectResponse(f"{ctx.base_path}/query", status_code=303)
             fmt = choose(GRAPH_FORMATS, accept, asked.formats)
-            description: QueryResult = (await ctx.descriptions()).service
-            return Response(serialize(description, fmt), media_type=fmt.media_type, headers={"Vary": "Accept"})
+            description: QueryResult = (await ctx.descriptions(public_url(request, ctx.settings))).service
+            return Response(serialize(description, fmt), media_type=fmt.media_type, headers=url_headers(ctx.settings))
         gateway = ctx.gateway
         inspection, prepared = gateway.prepare(asked.query, default_graphs=asked.default_graphs,
                                                named_graphs=asked.named_graphs)
