@@ -30,7 +30,7 @@ test: $(VENV)/.installed-test system-deps
 
 ## check: lint and type-check
 check: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench examples
 	$(BIN)/mypy
 
 build: $(VENV)/.installed

@@ -56,7 +56,7 @@ def graph() -> KnowledgeGraph:
     from attgraph.checks.reasoning import materialise
 
     loaded = KnowledgeGraph.load(Settings(root=PROJECT_ROOT))
-    loaded.attach_inferred(materialise(loaded.store))
+    loaded.attach_inferred(materialise(loaded.asserted()))  # not over inferences read from a dist/ already built
     return loaded
 
 

@@ -53,3 +53,32 @@ def test_void_counts_articles(graph: KnowledgeGraph, tmp_path: Path) -> None:
     assert [r["n"].value for r in rows] == ["28"]
     total = list(void.query(f"SELECT ?t WHERE {{ <{DATASET_IRI}> <{VOID.triples}> ?t }}"))
     assert [int(r["t"].value) for r in total] == [len(graph.store)]
+
+
+def test_every_dump_loads_in_rdflib_and_in_pyoxigraph_with_the_same_statements(graph: KnowledgeGraph,
+                                                                               tmp_path: Path) -> None:
+    from rdflib import Dataset, Graph
+
+    from attgraph.build.dumps import DUMPS
+
+    build(graph, tmp_path)
+    statements = len(graph.store)
+    triples = len({(q.subject, q.predicate, q.object) for q in graph.store})
+    counted: dict[str, tuple[int, int]] = {}
+    for name, filename in DUMPS.items():
+        path = tmp_path / filename
+        engine = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD,
+                  "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}[name]
+        by_oxigraph = len(set(ox.parse(path=str(path), format=engine)))
+        rdflib_format = {"nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "turtle": "turtle",
+                         "ntriples": "nt"}[name]
+        if name in ("nquads", "trig", "jsonld"):
+            dataset = Dataset()
+            dataset.parse(path, format=rdflib_format)
+            by_rdflib = sum(1 for _ in dataset.quads((None, None, None, None)))
+        else:
+            by_rdflib = len(Graph().parse(path, format=rdflib_format))
+        counted[name] = (by_oxigraph, by_rdflib)
+    assert counted == {"nquads": (statements, statements), "trig": (statements, statements),
+                       "jsonld": (statements, statements), "turtle": (triples, triples),
+                       "ntriples": (triples, triples)}

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from attgraph.checks.report import report_schema
 from attgraph.checks.validation import validate_project
 from attgraph.cli import main
 from attgraph.knowledge.graph import KnowledgeGraph
@@ -32,6 +33,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 THREE_MISTAKES_REPORT = """\
 Validation: does not conform
   3 violations, 0 warnings, 0 infos
+  checked: your files with our ontology alone
   by shape:
     shape:ChineseLabel         1 violation
     shape:RecommendationShape  1 violation
@@ -39,20 +41,28 @@ Validation: does not conform
 
 shape:ChineseLabel (1 violation)
   Violation: person:ana-lopez "Ana LOPEZ"
+    at:      {file}, line 33, column 5
+                 rdfs:label "Ana LOPEZ"@en ;
     path:    rdfs:label
     message: person:ana-lopez has no Chinese label (rdfs:label with @zh)
     source:  source:csp10-interagency-wp/title
 
 shape:RecommendationShape (1 violation)
   Violation: recommendation:interagency-guide "Add inter-agency cooperation to the Basic Guide"
+    at:      {file}, line 39, column 16
+                 att:status att:finished ;
     path:    att:status
     value:   att:finished
     message: Recommendation recommendation:interagency-guide: needs exactly one status, one of the nine \
 att:Status values (att:draft … att:decided); found att:finished
+    allowed: att:draft, att:proposed, att:adopted, att:endorsed, att:noted, att:encouraged, att:welcomed, \
+att:requested, att:decided
     source:  source:csp10-interagency-wp/title
 
 shape:SessionShape (1 violation)
   Violation: session:CSP10 "Tenth Conference of States Parties (CSP10)"
+    at:      {file}, line 29, column 22
+                 schema:startDate "2023-08-19"^^xsd:date ;
     value:   "2023-08-19"^^xsd:date
     message: Session session:CSP10: its date 2023-08-19 is in 2023, but sessions are annual from CSP1 in \
 2015, so CSP10 is held in 2014 + 10 = 2024
@@ -61,13 +71,14 @@ shape:SessionShape (1 violation)
 
 
 def test_three_mistakes_are_named_in_plain_words() -> None:
-    code, out, err = run("validate", str(FILES / "three-mistakes.ttl"))
+    path = FILES / "three-mistakes.ttl"
+    code, out, err = run("validate", "--alone", str(path))
     assert (code, err) == (1, "")
-    assert out == THREE_MISTAKES_REPORT
+    assert out == THREE_MISTAKES_REPORT.replace("{file}", str(path))
 
 
 def test_three_mistakes_in_chinese() -> None:
-    code, out, _ = run("validate", "--lang", "zh", str(FILES / "three-mistakes.ttl"))
+    code, out, _ = run("validate", "--alone", "--lang", "zh", str(FILES / "three-mistakes.ttl"))
     assert code == 1
     messages = [line.strip() for line in out.splitlines() if line.strip().startswith("message:")]
     assert messages == [
@@ -80,17 +91,22 @@ def test_three_mistakes_in_chinese() -> None:
 
 
 def test_json_report() -> None:
-    code, out, _ = run("validate", "--format", "json", str(FILES / "three-mistakes.ttl"))
+    path = FILES / "three-mistakes.ttl"
+    code, out, _ = run("validate", "--alone", "--format", "json", str(path))
     body = json.loads(out)
     assert code == 1
-    assert (body["conforms"], body["counts"]) == (False, {"violations": 3, "warnings": 0, "infos": 0})
+    assert (body["version"], body["conforms"], body["counts"], body["against"]) == (
+        2, False, {"violations": 3, "warnings": 0, "infos": 0}, "ontology")
+    assert body["files"] == [{"name": str(path), "format": "turtle", "statements": 28}]
+    assert body["ours"] == {"counts": {"violations": 0, "warnings": 0, "infos": 0}, "results": []}
     assert body["byShape"] == {
         "shape:ChineseLabel": {"violations": 1, "warnings": 0, "infos": 0},
         "shape:RecommendationShape": {"violations": 1, "warnings": 0, "infos": 0},
         "shape:SessionShape": {"violations": 1, "warnings": 0, "infos": 0},
     }
-    first = body["results"][0]
-    assert first == {
+    assert [r["location"]["line"] for r in body["results"]] == [29, 33, 39]  # in the order of the file
+    second = body["results"][1]
+    assert second == {
         "severity": "Violation",
         "shape": "shape:ChineseLabel",
         "shapeIri": "https://w3id.org/attgraph/shapes#ChineseLabel",
@@ -103,12 +119,15 @@ def test_json_report() -> None:
         "messages": {"en": "person:ana-lopez has no Chinese label (rdfs:label with @zh)",
                      "zh": "person:ana-lopez 缺少中文标签（带 @zh 的 rdfs:label）"},
         "component": "QualifiedMinCountConstraintComponent",
+        "allowed": [],
+        "suggestion": None,
         "sources": ["source:csp10-interagency-wp/title"],
+        "location": {"file": str(path), "line": 33, "column": 5, "excerpt": '    rdfs:label "Ana LOPEZ"@en ;'},
     }
 
 
 def test_turtle_report_is_a_shacl_validation_report() -> None:
-    code, out, _ = run("validate", "--format", "turtle", str(FILES / "three-mistakes.ttl"))
+    code, out, _ = run("validate", "--alone", "--format", "turtle", str(FILES / "three-mistakes.ttl"))
     report = Graph().parse(data=out, format="turtle")
     assert code == 1
     assert len(list(report.subjects(SH.conforms, None))) == 1
@@ -126,7 +145,9 @@ def test_a_conforming_file_exits_0(tmp_path: Path) -> None:
             .replace('"Ana LOPEZ"@en ;', '"Ana LOPEZ"@en , "Ana LOPEZ"@zh ;'))
     path = tmp_path / "fixed.ttl"
     path.write_text(text, encoding="utf-8")
-    assert run("validate", str(path)) == (0, "Validation: conforms\n  0 violations, 0 warnings, 0 infos\n", "")
+    assert run("validate", "--alone", str(path)) == (
+        0, "Validation: conforms\n  0 violations, 0 warnings, 0 infos\n  checked: your files with our ontology alone\n",
+        "")
 
 
 @pytest.mark.parametrize("suffix", ["nt", "nq", "trig", "jsonld", "rdf"])
@@ -144,7 +165,7 @@ def test_every_rdf_format_is_read(suffix: str, tmp_path: Path) -> None:
         dataset.serialize(path, format=rdflib_format, encoding="utf-8")
     else:
         graph.serialize(path, format=rdflib_format, encoding="utf-8")
-    code, out, _ = run("validate", "-f", "json", str(path))
+    code, out, _ = run("validate", "--alone", "-f", "json", str(path))
     assert (code, json.loads(out)["counts"]["violations"]) == (1, 3)
 
 
@@ -152,7 +173,7 @@ def test_input_format_overrides_the_extension(tmp_path: Path) -> None:
     path = tmp_path / "data.txt"
     path.write_bytes((FILES / "three-mistakes.ttl").read_bytes())
     assert run("validate", "-f", "json", str(path))[0] == 2
-    code, out, _ = run("validate", "-f", "json", "--input-format", "turtle", str(path))
+    code, out, _ = run("validate", "--alone", "-f", "json", "--input-format", "turtle", str(path))
     assert (code, json.loads(out)["counts"]["violations"]) == (1, 3)
 
 
@@ -223,7 +244,7 @@ def test_owl_imports_are_not_followed(listener: Listener, tmp_path: Path) -> Non
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
         f"<http://example.org/o> a owl:Ontology ; owl:imports <http://127.0.0.1:{listener.port}/onto.ttl> .\n",
         encoding="utf-8")
-    assert run("validate", str(path))[0] == 0
+    assert run("validate", "--alone", str(path))[0] == 0
     assert listener.connections == 0
 
 
@@ -265,3 +286,72 @@ def test_project_graph_conforms(graph: KnowledgeGraph) -> None:
                 if r.severity == "Violation"]
     assert problems == []
     assert report.conforms
+
+
+# -- a file checked with our graph: five planted mistakes, each with its line --------------------------------
+
+FIVE = FILES / "five-mistakes.ttl"
+NOTES = "https://example.org/attgraph-notes/"
+#: The five mistakes of ``five-mistakes.ttl``: line, column, shape, constraint, focus, suggestion.
+FIVE_MISTAKES = [
+    (18, 16, "shape:RecommendationShape", "InConstraintComponent", f"<{NOTES}checklist>", "att:adopted"),
+    (26, 5, "shape:RecommendationShape", "QualifiedMinCountConstraintComponent", f"<{NOTES}outreach>", None),
+    (32, 16, "shape:MeetingShape", "InConstraintComponent", f"<{NOTES}workshop>", None),
+    (33, 22, "shape:MeetingShape", "DatatypeConstraintComponent", f"<{NOTES}workshop>", None),
+    (37, 5, "shape:ChineseLabel", "QualifiedMinCountConstraintComponent", f"<{NOTES}briefing>", None),
+]
+SCHEMA = report_schema()
+
+
+def five_mistakes(body: dict[str, object]) -> list[tuple[object, ...]]:
+    results = body["results"]
+    assert isinstance(results, list)
+    return [(r["location"]["line"], r["location"]["column"], r["shape"], r["component"], r["focus"],
+             r["suggestion"]) for r in results]
+
+
+def test_five_planted_mistakes_are_found_with_the_graph_each_with_its_line() -> None:
+    import jsonschema
+
+    code, out, _ = run("validate", "--format", "json", str(FIVE))
+    body = json.loads(out)
+    jsonschema.validate(body, SCHEMA)
+    assert (code, body["conforms"], body["against"], body["counts"]) == (
+        1, False, "graph", {"violations": 5, "warnings": 0, "infos": 0})
+    assert five_mistakes(body) == FIVE_MISTAKES
+    lines = FIVE.read_text(encoding="utf-8").splitlines()
+    assert [r["location"]["excerpt"] for r in body["results"]] == [lines[n - 1] for n, *_ in FIVE_MISTAKES]
+    assert [lines[n - 1].rsplit("#", 1)[1].strip() for n, *_ in FIVE_MISTAKES] == [
+        f"mistake {i}" for i in range(1, 6)]
+    first = body["results"][0]
+    assert (first["value"], first["allowed"]) == ('"adopted"', [
+        "att:draft", "att:proposed", "att:adopted", "att:endorsed", "att:noted", "att:encouraged", "att:welcomed",
+        "att:requested", "att:decided"])
+
+
+def test_our_own_findings_are_kept_apart(graph: KnowledgeGraph) -> None:
+    _, out, _ = run("validate", "--format", "json", str(FIVE))
+    body = json.loads(out)
+    own = validate_project(graph)
+    assert [(r["shapeIri"], r["focusIri"], r["message"]) for r in body["ours"]["results"]] == [
+        (r.shape_iri, r.focus_iri, r.message) for r in own.results]
+    assert all("location" not in r for r in body["ours"]["results"])
+
+
+def test_the_text_report_points_into_the_file() -> None:
+    code, out, _ = run("validate", str(FIVE))
+    assert code == 1
+    assert out.startswith("Validation: does not conform\n  5 violations, 0 warnings, 0 infos\n"
+                          "  checked: your files with our whole graph\n")
+    assert f"    at:      {FIVE}, line 18, column 16\n" \
+           '                 att:status "adopted" ;' in out
+    assert "    did you mean att:adopted?\n" in out
+    assert "\nIn our own graph, not in your files (" in out
+
+
+def test_checked_alone_a_file_linking_to_our_graph_gets_dangling_links() -> None:
+    code, out, _ = run("validate", "--alone", "--format", "json", str(FIVE))
+    body = json.loads(out)
+    dangling = sorted({r["value"] for r in body["results"] if r["shape"] == "shape:DanglingReference"})
+    assert (code, body["against"]) == (1, "ontology")
+    assert dangling == ["body:WGETI", "session:CSP12", "source:wgeti-csp12-draft-report/p2"]

@@ -43,6 +43,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     """Load and check the graph, then write the dumps, the VoID/DCAT description and the prebuilt store."""
+    from attgraph.build.findings import write_own_findings
     from attgraph.build.prebuilt import input_paths, stamp_inputs, store_dir, write_store
 
     settings = _settings(args)
@@ -51,10 +52,12 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     inputs = stamp_inputs(input_paths(settings), settings.root)  # before loading: an edit meanwhile is stale
     graph = KnowledgeGraph.load(settings)
     out_dir = Path(args.out) if args.out else graph.settings.dist_dir
-    inferred = gate(graph)
+    inferred, checked = gate(graph)
     graph.attach_inferred(inferred)
     prebuilt = write_store(graph, store_dir(settings), inputs, "disk" if settings.store_path else "memory")
     graph.data_digest = prebuilt.manifest.digest()  # the dumps' catalogue names the data the service opens
+    settings.dist_dir.mkdir(parents=True, exist_ok=True)
+    write_own_findings(checked, graph.data_digest, settings, settings.dist_dir)
     report = build(graph, out_dir)
     print(f"built {report.triples} statements into {report.out_dir}", file=out)
     for name, size in report.files.items():
@@ -65,7 +68,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _user_data(args: argparse.Namespace, settings: Settings) -> Graph:
-    """The files named on the command line, merged with our ontology (or, with --with-graph, our graph)."""
+    """The files named on the command line, merged with our ontology (or, with --with-graph, our graph), for
+    ``reason``."""
     from attgraph.checks.rdfinput import read_files
     from attgraph.checks.validation import data_for_files
 
@@ -75,18 +79,27 @@ def _user_data(args: argparse.Namespace, settings: Settings) -> Graph:
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    """Validate our graph, or the given files (alone or with --with-graph), against the SHACL shapes.
+    """Validate our graph, or the given files (with our graph, or --alone with our ontology), against the shapes.
 
     Exit 0 when the data conforms, 1 when it does not (the report says why), 2 when it could not run.
     """
+    from attgraph.build.findings import our_graph, own_findings
+    from attgraph.checks.rdfinput import read_files
     from attgraph.checks.report import render
-    from attgraph.checks.validation import load_shapes, validate, validate_project
+    from attgraph.checks.userfiles import check_files, project_report
+    from attgraph.checks.validation import load_shapes, ontology_store, validate_project
 
     settings = _settings(args)
-    if args.files:
-        report = validate(_user_data(args, settings), load_shapes(settings.shapes_dir))
+    if not args.files:
+        report = project_report(validate_project(KnowledgeGraph.load(settings)))
     else:
-        report = validate_project(KnowledgeGraph.load(settings))
+        inputs = read_files([Path(name) for name in args.files], args.input_format)
+        shapes = load_shapes(settings.shapes_dir)
+        if args.alone:
+            report = check_files(inputs, shapes, ontology_store(settings), "ontology")
+        else:
+            graph = our_graph(settings)
+            report = check_files(inputs, shapes, graph.asserted(), "graph", own_findings(graph, shapes))
     out.write(render(report, args.format, args.lang))
     return 0 if report.conforms else 1
 
@@ -256,7 +269,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", metavar="FILE",
                    help="RDF files to check (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML); none: our graph")
     p.add_argument("--input-format", "-i", help="the files' RDF format (default: from each file's extension)")
-    p.add_argument("--with-graph", action="store_true", help="check the files merged with our whole graph")
+    p.add_argument("--alone", action="store_true",
+                   help="check the files with our ontology only, not with our whole graph (the default)")
+    p.add_argument("--with-graph", action="store_true", help=argparse.SUPPRESS)  # the default since v2 of the report
     p.add_argument("--format", "-f", default="text", choices=["text", "json", "turtle"],
                    help="the report's format (turtle: the standard sh:ValidationReport)")
     p.add_argument("--lang", default="en", choices=["en", "zh"], help="the language of messages in the text report")
@@ -265,7 +280,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reason", help="check our graph, or RDF files, with the OWL reasoner (needs Java)")
     p.add_argument("files", nargs="*", metavar="FILE", help="RDF files to check with our ontology; none: our graph")
     p.add_argument("--input-format", "-i", help="the files' RDF format (default: from each file's extension)")
-    p.add_argument("--with-graph", action="store_true", help="check the files merged with our whole graph")
+    p.add_argument("--with-graph", action="store_true", help="reason over the files merged with our whole graph")
     p.add_argument("--out", help="write the inferred statements to this Turtle file")
     p.set_defaults(func=cmd_reason)
 

@@ -64,3 +64,44 @@ def test_run_an_example_and_follow_a_link(server: Server, browser: object) -> No
     page.locator("svg.timeline").screenshot(path=str(ARTIFACTS / "timeline.png"))
     assert outside == []
     assert errors == []
+
+
+def test_the_validation_report_fits_the_page_and_keeps_the_text(project_server: Server, browser: object) -> None:
+    from playwright.sync_api import Browser, expect
+
+    from tests.test_validation import FIVE
+
+    assert isinstance(browser, Browser)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    text = FIVE.read_text(encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((project_server.base, "data:")) else outside.append(r.url))
+    page.goto(f"{project_server.base}/validate")
+    page.locator('textarea[name="data"]').fill(text)
+    page.get_by_role("button", name="Validate 验证").click()
+    rows = page.locator("section.report > .table-wrap table.report-table tbody tr")
+    expect(rows).to_have_count(5, timeout=120_000)
+    expect(rows.nth(0).locator("td.where")).to_contain_text("line 18, column 16")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.evaluate("document.querySelector('section.report').scrollWidth") <= \
+        page.evaluate("document.querySelector('section.report').clientWidth")
+    expect(page.locator('textarea[name="data"]')).to_have_value(text)
+    page.screenshot(path=str(ARTIFACTS / "validation-report.png"), full_page=True)
+    assert outside == []
+
+
+def test_the_api_page_lists_every_route_from_here(server: Server, browser: object) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((server.base, "data:")) else outside.append(r.url))
+    page.goto(f"{server.base}/api")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible(timeout=30_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/validate" in [p.strip() for p in paths]
+    assert "/queries/article-headings" in [p.strip().replace("\u200b", "") for p in paths]
+    page.screenshot(path=str(ARTIFACTS / "api-page.png"), full_page=False)
+    assert outside == []

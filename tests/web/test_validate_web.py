@@ -19,14 +19,18 @@ PREFIXES = ("@prefix att: <https://w3id.org/attgraph/ontology#> .\n"
 GOOD = PREFIXES + '<https://w3id.org/attgraph/id/concept/upload> a att:Concept ; rdfs:label "upload"@en , "上传"@zh .\n'
 BAD = PREFIXES + '<https://w3id.org/attgraph/id/concept/upload> a att:Concept ; rdfs:label "upload"@en .\n'
 SH = "http://www.w3.org/ns/shacl#"
+BAD_LINE = BAD.splitlines()[2]
 RESULT: dict[str, object] = {
     "severity": "Violation", "shape": "shape:TestChineseLabel",
-    "shape_iri": "https://w3id.org/attgraph/shapes#TestChineseLabel", "focus": "concept:upload",
-    "focus_iri": "https://w3id.org/attgraph/id/concept/upload", "focus_label": "upload", "path": "rdfs:label",
+    "shapeIri": "https://w3id.org/attgraph/shapes#TestChineseLabel", "focus": "concept:upload",
+    "focusIri": "https://w3id.org/attgraph/id/concept/upload", "focusLabel": "upload", "path": "rdfs:label",
     "value": None, "message": "concept:upload has no Chinese label",
     "messages": {"en": "concept:upload has no Chinese label", "zh": "concept:upload 缺少中文标签"},
-    "component": "QualifiedMinCountConstraintComponent", "sources": [],
+    "component": "QualifiedMinCountConstraintComponent", "allowed": [], "suggestion": None, "sources": [],
+    "location": {"file": "request body", "line": 3, "column": BAD_LINE.index("rdfs:label") + 1,
+                 "excerpt": BAD_LINE},
 }
+NOTHING = {"violations": 0, "warnings": 0, "infos": 0}
 
 
 def validate(server: Server, data: str, content_type: str = "text/turtle", accept: str = "application/json",
@@ -38,8 +42,10 @@ def validate(server: Server, data: str, content_type: str = "text/turtle", accep
 def test_conforming_upload(server: Server) -> None:
     response = validate(server, GOOD)
     assert (response.status_code, response.headers["content-type"]) == (200, "application/json")
-    assert response.json() == {"conforms": True, "summary": "conforms: 0 violations, 0 warnings, 0 infos",
-                               "violations": 0, "warnings": 0, "infos": 0, "results": []}
+    assert response.json() == {
+        "version": 2, "conforms": True, "summary": "conforms: 0 violations, 0 warnings, 0 infos", "against": "graph",
+        "files": [{"name": "request body", "format": "turtle", "statements": 3}], "counts": NOTHING, "byShape": {},
+        "results": [], "ours": {"counts": NOTHING, "results": []}}
 
 
 def test_non_conforming_upload_gets_every_result(server: Server) -> None:
@@ -71,7 +77,8 @@ def test_page_form_with_a_file(server: Server) -> None:
     assert (response.status_code, response.headers["content-type"]) == (200, "text/html; charset=utf-8")
     text = response.text
     assert '<h2>Does not conform <span lang="zh">不符合</span></h2>' in text
-    assert '<p class="summary">concepts.ttl: does not conform: 1 violation, 0 warnings, 0 infos</p>' in text
+    assert ('<p class="summary">concepts.ttl: does not conform: 1 violation, 0 warnings, 0 infos; checked with our '
+            'whole graph.</p>') in text
     assert ("<td>concept:upload has no Chinese label<br><span lang=\"zh\">concept:upload 缺少中文标签</span></td>"
             in text)
 
@@ -90,6 +97,7 @@ def test_page_file_name_is_escaped(server: Server) -> None:
                           timeout=60)
     assert "<img src=x" not in response.text
     assert "&lt;img src=x onerror=alert(1)&gt;.ttl: conforms" in response.text
+    assert "<img src=x" not in response.text.replace("&lt;img src=x", "")
 
 
 def test_one_validation_at_a_time_here(server: Server) -> None:
@@ -117,3 +125,61 @@ def test_validation_has_a_deadline(impatient: Server) -> None:
     assert sorted(impatient.descendants().values()) == ["attgraph-fork", "attgraph-http", "attgraph-query",
                                                         "attgraph-query"]
     assert impatient.answers()
+
+
+# -- a builder's file checked with our whole graph: the same five findings on the page, in the API, in the CLI --
+
+def _five() -> tuple[Path, dict[str, object]]:
+    from tests.test_validation import FIVE, SCHEMA
+
+    return FIVE, SCHEMA
+
+
+def test_five_planted_mistakes_in_the_api_and_the_cli_in_one_shape(project_server: Server) -> None:
+    import io
+
+    import jsonschema
+
+    from attgraph.cli import main
+    from tests.test_validation import FIVE_MISTAKES, five_mistakes
+
+    five, schema = _five()
+    api = httpx.post(f"{project_server.base}/api/validate", content=five.read_bytes(),
+                     headers={"content-type": "text/turtle", "accept": "application/json"}, timeout=120)
+    assert api.status_code == 200
+    body = api.json()
+    jsonschema.validate(body, schema)
+    assert (body["against"], five_mistakes(body)) == ("graph", FIVE_MISTAKES)
+    out = io.StringIO()
+    assert main(["validate", "--format", "json", str(five)], out=out, err=io.StringIO()) == 1
+    cli = json.loads(out.getvalue())
+    named = json.dumps(cli).replace(json.dumps(str(five))[1:-1], "request body")
+    assert json.loads(named) == body
+
+
+def test_five_planted_mistakes_on_the_page_with_the_text_kept(project_server: Server) -> None:
+    import html
+    import re
+    from urllib.parse import unquote
+
+    five, _ = _five()
+    text = five.read_text(encoding="utf-8")
+    page = httpx.post(f"{project_server.base}/validate", data={"data": text, "format": "turtle"}, timeout=120)
+    assert page.status_code == 200
+    shown = page.text
+    assert ('<p class="summary">pasted data: does not conform: 5 violations, 0 warnings, 0 infos; checked with our '
+            'whole graph.</p>') in shown
+    report = shown.split('<details class="ours">')[0]
+    assert re.findall(r'<span class="line">line (\d+), column (\d+)</span>', report) == [
+        ("18", "16"), ("26", "5"), ("32", "16"), ("33", "22"), ("37", "5")]
+    assert '<strong class="suggestion">did you mean att:adopted?</strong>' in report
+    kept = re.search(r'<textarea name="data"[^>]*>(.*?)</textarea>', shown, re.S)
+    assert kept is not None and html.unescape(kept.group(1)) == text
+    download = re.search(r'<a download="validation-report.json" href="data:application/json;charset=utf-8,([^"]+)"',
+                         shown)
+    assert download is not None
+    assert json.loads(unquote(html.unescape(download.group(1))))["counts"]["violations"] == 5
+    alone = httpx.post(f"{project_server.base}/validate", data={"data": text, "format": "turtle", "alone": "1"},
+                       timeout=120)
+    assert "checked with our ontology alone.</p>" in alone.text
+    assert '<input type="checkbox" name="alone" value="1" checked>' in alone.text

@@ -27,14 +27,15 @@ def check_project(graph: KnowledgeGraph) -> tuple[ValidationReport, ReasoningRep
         return checked, reasoned.result()
 
 
-def gate(graph: KnowledgeGraph) -> list[ox.Triple]:
+def gate(graph: KnowledgeGraph) -> tuple[list[ox.Triple], ValidationReport]:
     """Validate and reason over our own data; raise ValidationFailed (exit 2) with the summary if either fails.
 
-    Returns the inferences to attach and write.
+    Returns the inferences to attach and write, and the SHACL report (its warnings and infos, which the gate
+    lets through, are kept for checking users' files: :mod:`attgraph.build.findings`).
     """
     checked, reasoned = check_project(graph)
     if checked.conforms and reasoned.ok:
-        return list(reasoned.inferred)
+        return list(reasoned.inferred), checked
     lines = ["our own data does not pass the checks; nothing was built"]
     if not checked.conforms:
         lines.append(f"SHACL: {checked.summary()}")

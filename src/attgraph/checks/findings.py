@@ -2,11 +2,14 @@
 
 A :class:`ValidationReport` holds one :class:`ValidationResult` per result of the report graph, with the focus
 node, its label, the path in SPARQL syntax, the value, the message (English and Chinese, placeholders
-filled), the severity, the named shape it comes from and the source units the focus node was derived from.
+filled), the severity, the named shape it comes from and the source units the focus node was derived from;
+for a value outside a closed list (``sh:in``), the allowed values and the nearest of them; and the terms
+themselves, for finding the statement at fault in a user's file (:mod:`attgraph.checks.userfiles`).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -53,6 +56,13 @@ class ValidationResult:
     messages: dict[str, str] = field(default_factory=dict)
     component: str = ""
     sources: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()
+    suggestion: str | None = None
+    #: The terms, for locating the statement: the focus node, the path's one step (predicate IRI and whether
+    #: it is inverse) when the path is one step, and the value node.
+    focus_node: Node | None = field(default=None, compare=False, repr=False)
+    step: tuple[str, bool] | None = field(default=None, compare=False, repr=False)
+    value_node: Node | None = field(default=None, compare=False, repr=False)
 
     def message_in(self, language: str) -> str:
         """The message in ``language``, or the English one when there is none in that language."""
@@ -240,6 +250,42 @@ def _fill(template: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
+def _step(shapes: Graph, report: Graph, path: Node | None) -> tuple[str, bool] | None:
+    """``(predicate, inverse)`` when ``path`` is one predicate or its inverse."""
+    if isinstance(path, URIRef):
+        return str(path), False
+    if path is None:
+        return None
+    for graph in (shapes, report):
+        inner = graph.value(path, SH.inversePath)
+        if isinstance(inner, URIRef):
+            return str(inner), True
+    return None
+
+
+def _closed_list(shapes: Graph, shape: Node, value: Node | None, names: _Names) -> tuple[tuple[str, ...], str | None]:
+    """The values ``sh:in`` allows on ``shape`` (display forms) and the one nearest to ``value``."""
+    head = shapes.value(shape, SH["in"])
+    if head is None:
+        return (), None
+    allowed = tuple(names.node(item) for item in Collection(shapes, head))
+    if value is None:
+        return allowed, None
+    wanted = _bare(names.node(value)).lower()
+    bare = {_bare(item).lower(): item for item in allowed}
+    nearest = difflib.get_close_matches(wanted, list(bare), n=1, cutoff=0.6)
+    return allowed, bare[nearest[0]] if nearest else None
+
+
+def _bare(text: str) -> str:
+    """A display form without quotes, datatype, language or prefix: ``"adopted"@en`` → ``adopted``."""
+    if text.startswith('"'):
+        return text[1:text.rindex('"')] if text.count('"') >= 2 else text.strip('"')
+    if text.startswith("<"):
+        return re.split(r"[/#]", text.strip("<>"))[-1]
+    return text.rpartition(":")[2]
+
+
 def report_results(report: Graph, shapes: Graph, store: ox.Store) -> tuple[ValidationResult, ...]:
     """The results of pySHACL's ``report`` graph, for people, sorted by shape, severity and focus node;
     ``store`` is the validated data (for labels and sources)."""
@@ -270,6 +316,10 @@ def report_results(report: Graph, shapes: Graph, store: ox.Store) -> tuple[Valid
         component = report.value(node, SH.sourceConstraintComponent)
         sources = sorted(names.iri(o.value) for o in _objects(store, focus, PROV.wasDerivedFrom)
                          if isinstance(o, ox.NamedNode))
+        allowed: tuple[str, ...] = ()
+        suggestion: str | None = None
+        if component == SH.InConstraintComponent:
+            allowed, suggestion = _closed_list(shapes, shape, value_node, names)
         results.append(ValidationResult(
             severity=severity,
             shape=names.node(named),
@@ -283,6 +333,11 @@ def report_results(report: Graph, shapes: Graph, store: ox.Store) -> tuple[Valid
             messages=messages,
             component=names.node(component).removeprefix("sh:") if component is not None else "",
             sources=tuple(sources),
+            allowed=allowed,
+            suggestion=suggestion,
+            focus_node=focus,
+            step=_step(shapes, report, path_node),
+            value_node=None if value_node == focus else value_node,
         ))
     results.sort(key=lambda r: (r.shape, rank.get(r.severity, 9), r.focus, r.path or "", r.value or "",
                                 r.message))

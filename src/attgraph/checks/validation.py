@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from .rdfinput import UserInput
 
-__all__ = ["data_for_files", "load_shapes", "shape_names", "validate", "validate_project"]
+__all__ = ["data_for_files", "load_shapes", "ontology_store", "shape_names", "validate", "validate_project"]
 
 
 # -- shapes --------------------------------------------------------------------------------------
@@ -165,3 +165,12 @@ def data_for_files(inputs: Sequence[UserInput], settings: Settings, *,
         for triple in loaded.graph:
             data.add(triple)
     return data
+
+
+def ontology_store(settings: Settings) -> ox.Store:
+    """Our ontology alone in the default graph of a new engine store (to check a user's file with it only)."""
+    _, ontology_files = load_files(discover(settings.root, ("ontology",)), settings.root)
+    store = ox.Store()
+    for loaded in ontology_files:
+        store.bulk_load(loaded.graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store

@@ -19,6 +19,7 @@ resources of that class and refuses a resource of another. A ``date`` is written
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,7 +33,8 @@ from attgraph.errors import NotFound, ParameterError
 from .dates import parse_day
 from .namespaces import PREFIXES, XSD
 
-__all__ = ["PARAMETER_TYPES", "NamedQuery", "Parameter", "expand", "load_catalog", "load_query", "parse_header"]
+__all__ = ["PARAMETER_TYPES", "NamedQuery", "Parameter", "expand", "load_catalog", "load_query", "parse_header",
+           "result_form"]
 
 #: Parameter types and the XSD datatype each value is bound as (``None``: an IRI).
 PARAMETER_TYPES: dict[str, str | None] = {
@@ -137,6 +139,18 @@ class NamedQuery:
                                      {"query": self.name, "parameter": param.name})
             out[ox.Variable(param.name)] = param.convert(raw)
         return out
+
+
+@functools.lru_cache(maxsize=512)
+def result_form(sparql: str) -> tuple[str, tuple[str, ...]]:
+    """The kind of a query's result (``select``, ``ask`` or ``graph``) and, for a SELECT, its variables in order:
+    read off the engine's answer over an empty store, so they are exactly what a run returns."""
+    outcome = ox.Store().query(sparql)
+    if isinstance(outcome, ox.QuerySolutions):
+        return "select", tuple(v.value for v in outcome.variables)
+    if isinstance(outcome, ox.QueryBoolean):
+        return "ask", ()
+    return "graph", ()
 
 
 def parse_header(text: str, name: str) -> tuple[dict[str, str], list[Parameter]]:

@@ -95,7 +95,7 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor
             await anyio.to_thread.run_sync(ctx.stop)
 
     app = _Service(title="attgraph", version=__version__, description=_DESCRIPTION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, openapi_url=None)
     app.state.context = ctx
     install_handlers(app)
     routes = sparql_routes(ctx)
@@ -123,5 +123,5 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor
                    editor_router(ctx), search_router(ctx), validate_router(ctx), resources_router(ctx),
                    pages_router(ctx)):
         app.include_router(router)
-    install_openapi(app, graph.catalog)
+    app.include_router(install_openapi(app, graph.catalog, settings))
     return app

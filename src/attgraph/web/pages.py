@@ -1,4 +1,5 @@
-"""Pages that are not about one resource: the home page, and the static files (stylesheet, script)."""
+"""Pages that are not about one resource: the home page, the API page (Swagger UI, vendored in ``static/`` by
+``scripts/vendor-swagger-ui.sh``), and the static files (stylesheet, scripts)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ _KINDS = ((str(ATT.Article), "Articles of the treaty", "条约条款"), (str(ATT
 
 
 def pages_router(ctx: Context) -> APIRouter:
-    """``/`` and ``/static/{name}``."""
+    """``/``, ``/api`` and ``/static/{name}``."""
     router = APIRouter()
     files = {p.name: p for p in STATIC.iterdir() if p.suffix in _STATIC_TYPES}
 
@@ -32,6 +33,10 @@ def pages_router(ctx: Context) -> APIRouter:
                   for kind, en, zh in _KINDS]
         return ctx.page(request, "home.html", groups=groups, triples=ctx.statements,
                         graphs=len(ctx.graph.graph_names()), queries=len(ctx.graph.catalog))
+
+    @router.get("/api", summary="The API documentation (Swagger UI, offline)", response_class=Response)
+    async def api(request: Request) -> Response:
+        return ctx.page(request, "api.html")
 
     @router.get("/static/{name}", include_in_schema=False)
     async def static(name: str) -> FileResponse:

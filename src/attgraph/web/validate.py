@@ -1,10 +1,12 @@
 """Validating uploaded RDF against our shapes: the ``/validate`` page and the ``/api/validate`` API.
 
-Data comes as a file or pasted text (a multipart or urlencoded form, fields ``file``, ``data`` and
-``format``) or, for the API, as the raw body with its RDF media type as ``Content-Type``. Each validation
-runs in a process of its own (:mod:`attgraph.engine.validation_job`) that has no network, a memory cap and a
-deadline (``ATTGRAPH_VALIDATION_TIMEOUT``); at most ``max(1, workers // 2)`` run at once. The report comes
-back as a page, JSON or the SHACL report graph in Turtle.
+Data comes as a file or pasted text (a multipart or urlencoded form, fields ``file``, ``data``, ``format`` and
+``alone``) or, for the API, as the raw body with its RDF media type as ``Content-Type`` (``?alone=1`` in the
+query string). It is checked with our whole graph beside it, unless ``alone`` asks for our ontology only. Each
+validation runs in a process of its own (:mod:`attgraph.engine.validation_job`) that has no network, a memory
+cap and a deadline (``ATTGRAPH_VALIDATION_TIMEOUT``); at most ``max(1, workers // 2)`` run at once. The report
+comes back as a page (which keeps the text and offers the report for download), JSON in the one shape of
+:func:`attgraph.checks.report.report_json`, or the SHACL report graph in Turtle.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 from fastapi import APIRouter, Request
@@ -39,15 +42,30 @@ _MULTIPART = "multipart/form-data"
 _JSON = Format("json", ("application/json",), "json", GRAPH_FORMATS[0].engine)
 #: The formats of a report besides its page: JSON and the SHACL report graph in Turtle.
 REPORT_FORMATS: tuple[Format, ...] = (_JSON, graph_format("turtle"))
+_YES = frozenset({"1", "true", "on", "yes"})
+#: The most text the page gives back in its form after a check.
+_KEPT_TEXT = 1 << 20
 
 
 @dataclass(frozen=True)
 class Upload:
-    """What to validate: the bytes, the format to read them in and the name errors use."""
+    """What to validate: the bytes, the format to read them in, the name errors use, and whether to check it
+    with our ontology alone rather than with our whole graph."""
 
     data: bytes
     format: Format
     name: str
+    alone: bool = False
+
+    @property
+    def text(self) -> str:
+        """The data as text for the form to show again ('' when it is not UTF-8 or too long)."""
+        if len(self.data) > _KEPT_TEXT:
+            return ""
+        try:
+            return self.data.decode("utf-8")
+        except UnicodeDecodeError:
+            return ""
 
 
 def _upload_format(name: str | None, filename: str | None) -> Format:
@@ -65,31 +83,35 @@ async def read_upload(request: Request, limit: int) -> Upload:
     """The data to validate from a form (file or ``data`` field) or a raw RDF body."""
     media = media_type(request)
     body = await read_body(request, limit)
+    alone = (query_fields(request).get("alone") or "").lower() in _YES
     if media == _MULTIPART:
         form = await read_multipart(request, body, max_part_size=limit)
         file = form.get("file")
         text = form.get("data")
         chosen = form.get("format")
         fmt_name = chosen if isinstance(chosen, str) and chosen else None
+        flag = form.get("alone")
+        alone = alone or (isinstance(flag, str) and flag.lower() in _YES)
         if isinstance(file, UploadFile) and file.filename:
             data = await file.read()
-            return Upload(data, _upload_format(fmt_name, file.filename), os.path.basename(file.filename))
+            return Upload(data, _upload_format(fmt_name, file.filename), os.path.basename(file.filename), alone)
         if isinstance(text, str) and text.strip():
-            return Upload(text.encode("utf-8"), _upload_format(fmt_name, None), "pasted data")
+            return Upload(text.encode("utf-8"), _upload_format(fmt_name, None), "pasted data", alone)
         raise AttgraphError("nothing to validate: choose a file or paste some RDF", code="upload_missing",
                             status=400)
     if media == _FORM:
         form_fields = parse_fields(body, "form body")
         text = form_fields.get("data") or ""
+        alone = alone or (form_fields.get("alone") or "").lower() in _YES
         if not text.strip():
             raise AttgraphError("nothing to validate: paste some RDF in the data field", code="upload_missing",
                                 status=400)
-        return Upload(text.encode("utf-8"), _upload_format(form_fields.get("format"), None), "pasted data")
+        return Upload(text.encode("utf-8"), _upload_format(form_fields.get("format"), None), "pasted data", alone)
     for fmt in GRAPH_FORMATS:
         if media in fmt.media_types:
             if not body.strip():
                 raise AttgraphError("nothing to validate: the body is empty", code="upload_missing", status=400)
-            return Upload(body, fmt, "request body")
+            return Upload(body, fmt, "request body", alone)
     accepted = [_MULTIPART, _FORM, *(f.media_type for f in GRAPH_FORMATS)]
     raise UnsupportedMediaType(f"cannot validate a body of type {media or 'untyped'}; send one of: "
                                + ", ".join(accepted), {"content_type": media or None, "accepted": accepted})
@@ -113,7 +135,7 @@ class Validator:
         self.running += 1
         command = [sys.executable, "-m", "attgraph.engine.validation_job", str(settings.root), upload.format.name,
                    upload.name, str(settings.max_upload_triples), str(self.ctx.memory.allowance_mb),
-                   str(os.getpid())]
+                   str(os.getpid()), "ontology" if upload.alone else "graph"]
         try:
             process = await anyio.open_process(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                              stderr=subprocess.DEVNULL)
@@ -148,21 +170,32 @@ def validate_router(ctx: Context) -> APIRouter:
     validator = Validator(ctx)
     formats = list(GRAPH_FORMATS)
 
+    def show(request: Request, outcome: dict[str, Any] | None, upload: Upload | None,
+             error: AttgraphError | None = None) -> Response:
+        downloads = {}
+        if outcome is not None:
+            downloads = {
+                "json": "data:application/json;charset=utf-8," + quote(json.dumps(
+                    outcome["report"], indent=2, ensure_ascii=False)),
+                "turtle": "data:text/turtle;charset=utf-8," + quote(outcome["turtle"]),
+            }
+        return ctx.page(request, "validate.html", error.status if error else 200, formats=formats,
+                        outcome=outcome["report"] if outcome else None, error=error, upload=upload,
+                        chosen=upload.format.name if upload else "turtle", downloads=downloads)
+
     @router.get("/validate", summary="The validation page", response_class=Response)
     async def page(request: Request) -> Response:
-        return ctx.page(request, "validate.html", formats=formats, outcome=None, error=None, upload=None,
-                        chosen="turtle")
+        return show(request, None, None)
 
     @router.post("/validate", summary="Validate a form's upload and show the report", response_class=Response)
     async def validate_form(request: Request) -> Response:
+        upload: Upload | None = None
         try:
             upload = await read_upload(request, ctx.settings.max_body_bytes)
             outcome = await validator.run(upload)
         except AttgraphError as error:
-            return ctx.page(request, "validate.html", error.status, formats=formats, outcome=None, error=error,
-                            upload=None, chosen="turtle")
-        return ctx.page(request, "validate.html", formats=formats, outcome=outcome["report"], error=None,
-                        upload=upload, chosen=upload.format.name)
+            return show(request, None, upload, error)
+        return show(request, outcome, upload)
 
     @router.post("/api/validate", summary="Validate RDF against the shapes: JSON or Turtle report",
                  response_class=Response)
@@ -171,8 +204,7 @@ def validate_router(ctx: Context) -> APIRouter:
         upload = await read_upload(request, ctx.settings.max_body_bytes)
         outcome = await validator.run(upload)
         if fmt is None:
-            return ctx.page(request, "validate.html", formats=formats, outcome=outcome["report"], error=None,
-                            upload=upload, chosen=upload.format.name)
+            return show(request, outcome, upload)
         if fmt is _JSON:
             return JSONResponse(outcome["report"], headers={"Vary": "Accept"})
         return Response(outcome["turtle"].encode("utf-8"), media_type=fmt.media_type, headers={"Vary": "Accept"})
