@@ -54,7 +54,7 @@ def test_query_syntax_error_exits_2(make_project: Callable[..., Path]) -> None:
     root = small(make_project)
     code, out, err = run("--root", str(root), "query", "SELECT ?x WHERE { ?x ?y }")
     assert (code, out) == (2, "")
-    assert err.startswith("attgraph query: error: the query does not parse: error at 1:")
+    assert err.startswith("attgraph query: error: the query does not parse at line 1, column 26: ")
 
 
 def test_query_from_file(make_project: Callable[..., Path], tmp_path: Path) -> None:

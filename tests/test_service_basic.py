@@ -50,7 +50,9 @@ def test_syntax_error_is_one_json_error(live_server: str) -> None:
     assert response.status_code == 400
     body = response.json()
     assert body["error"]["code"] == "query_syntax"
-    assert body["error"]["message"].startswith("the query does not parse: error at 1:")
+    assert body["error"]["message"] == ("the query does not parse at line 1, column 26: expected LATERAL or "
+                                        "SERVICE; the query ends here")
+    assert body["error"]["details"]["excerpt"] == "SELECT ?x WHERE { ?x ?y }\n" + " " * 25 + "^"
     assert body["error"]["details"]["line"] == 1
 
 

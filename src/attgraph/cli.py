@@ -330,6 +330,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         code: int = args.func(args, out)
     except AttgraphError as error:
         print(f"attgraph {args.command}: error: {error.message}", file=err)
+        excerpt = error.details.get("excerpt") if isinstance(error.details, dict) else None
+        if isinstance(excerpt, str) and "\n" in excerpt and excerpt not in error.message:
+            print("\n".join("    " + line for line in excerpt.split("\n")), file=err)
         return 2
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: stop quietly, and keep Python's exit flush from failing too.

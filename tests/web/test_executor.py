@@ -96,7 +96,7 @@ def test_syntax_error_has_line_and_column(executor: LocalExecutor) -> None:
     with pytest.raises(QuerySyntaxError) as caught:
         executor.run(request("SELECT ?x\nWHERE { ?x ?y }"))
     assert caught.value.details["line"] == 2
-    assert caught.value.message.startswith("the query does not parse: error at 2:")
+    assert caught.value.message.startswith("the query does not parse at line 2, column ")
 
 
 def test_deadline_kills_the_worker_and_a_new_one_takes_its_place(executor: LocalExecutor) -> None:
@@ -272,7 +272,8 @@ def test_other_queries_still_go_to_a_worker(inline: LocalExecutor) -> None:
 def test_a_bad_lookup_fails_as_in_a_worker(inline: LocalExecutor) -> None:
     with pytest.raises(QuerySyntaxError) as caught:
         inline.run(request("SELECT ?o WHERE { nope:x ?p ?o }"))
-    assert caught.value.message.startswith("the query does not parse: error at 1:")
+    assert caught.value.message == ("the query does not parse at line 1, column 27: the prefix nope: is not "
+                                     "declared; declare it (PREFIX nope: <…>)")
 
 
 def test_lookups_go_to_the_workers_once_past_their_memory(store: ox.Store) -> None:

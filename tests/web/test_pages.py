@@ -149,8 +149,11 @@ def test_keys_with_dots_and_extensions(server: Server) -> None:
 
 def test_unknown_resources_are_404(server: Server) -> None:
     for path in ("/id/article/29", "/id/article/9/extra", "/id/article/9.exe"):
-        response = page(server, path)
-        assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
+        response = page(server, path)  # a browser: the page, with a search
+        assert (response.status_code, response.headers["content-type"]) == (404, "text/html; charset=utf-8")
+        assert '<h1>Not found <span lang="zh">未找到</span></h1>' in response.text
+        answer = httpx.get(f"{server.base}{path}", headers={"accept": "application/json"})
+        assert (answer.status_code, answer.json()["error"]["code"]) == (404, "not_found")
 
 
 def test_ontology_page_documents_every_term(server: Server) -> None:
@@ -230,7 +233,10 @@ def test_query_page_runs_an_example_and_offers_downloads(server: Server) -> None
 def test_query_page_shows_errors_in_the_page(server: Server) -> None:
     response = page(server, "/query", query="SELECT <script>alert(1)</script>")
     assert response.status_code == 400
-    assert '<p class="error-message">the query does not parse: error at 1:16: expected DISTINCT</p>' in response.text
+    assert ('<p class="error-message">the query does not parse at line 1, column 16: expected DISTINCT; found '
+            '&#39;a&#39;</p>') in response.text
+    assert ('<pre class="excerpt">SELECT &lt;script&gt;alert(1)&lt;/script&gt;\n               ^</pre>'
+            in response.text)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;</textarea>" in response.text
     assert "<script>alert(1)" not in response.text
 

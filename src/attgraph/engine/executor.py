@@ -130,13 +130,15 @@ class LocalExecutor(WorkerSupervisor):
         # A worker that yields the CPU for good, or a second grown one, is let go: a fresh fork takes its place.
         if worker.niced or not self._pool.release(worker, self._grown):
             self._let_go(worker)
-        return self._settle(reply, payload, started)
+        return self._settle(reply, payload, started, request.text, request.prefixes)
 
-    def _settle(self, reply: dict[str, Any], payload: bytes, started: float) -> Answer:
-        """The answer a worker's reply gives, or the error it reports, raised."""
+    def _settle(self, reply: dict[str, Any], payload: bytes, started: float, text: str,
+                prefixes: Mapping[str, str]) -> Answer:
+        """The answer a worker's reply gives, or the error it reports, raised (a parse error explained with
+        the query's ``text`` and the ``prefixes`` it was given)."""
         if not reply["ok"]:
             if reply["error"] == "syntax":
-                raise syntax_error(reply["message"])
+                raise syntax_error(reply["message"], text, prefixes)
             if reply["error"] == "memory":
                 raise QueryAborted("the query was stopped: it needed more memory than a query may use",
                                    {"memory_limit_mb": self._memory_mb})
@@ -172,7 +174,7 @@ class LocalExecutor(WorkerSupervisor):
         if lookups is None or not lookups.open:
             return None
         started = time.monotonic()
-        return self._settle(*lookups.answer(text, end, max_rows, substitutions, prefixes), started)
+        return self._settle(*lookups.answer(text, end, max_rows, substitutions, prefixes), started, text, prefixes)
 
     @staticmethod
     def _header(request: QueryRequest) -> dict[str, Any]:

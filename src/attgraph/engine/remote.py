@@ -228,7 +228,7 @@ class RemoteExecutor:
             self.requests += 1
         try:
             reply = self._send(fields, request.deadline, self.max_bytes if max_bytes is None else max_bytes)
-            result, truncated = self._result(reply, shift, request.max_rows)
+            result, truncated = self._result(reply, shift, request.max_rows, request)
         except AttgraphError:
             with self._lock:
                 self.failures += 1
@@ -245,14 +245,16 @@ class RemoteExecutor:
 
         return await anyio.to_thread.run_sync(self.run, request)
 
-    def _result(self, reply: Reply, shift: int, max_rows: int) -> tuple[QueryResult, bool]:
+    def _result(self, reply: Reply, shift: int, max_rows: int, request: QueryRequest | None = None,
+                ) -> tuple[QueryResult, bool]:
         if reply.status == 400:
             message = reply.body.decode("utf-8", errors="replace").strip()[:2000]
             match = _POSITION.search(message)
             if match:
                 line = max(1, int(match[1]) - shift)
                 message = _POSITION.sub(f"error at {line}:{match[2]}", message, count=1)
-                raise syntax_error(message)
+                raise syntax_error(message, request.text if request else None,
+                                   request.prefixes if request else None)
             raise QueryError(f"the query could not be evaluated: {message}", {"reason": message},
                              code="query_evaluation")
         if reply.status != 200:

@@ -88,8 +88,15 @@ class Executor(Protocol):
         """Numbers for ``/health``."""
 
 
-def syntax_error(message: str) -> QuerySyntaxError:
-    """The error for an engine parse message such as ``error at 1:12: expected …``, with line and column."""
+def syntax_error(message: str, text: str | None = None, prefixes: Mapping[str, str] | None = None,
+                 shift: int = 0) -> QuerySyntaxError:
+    """The error for an engine parse message such as ``error at 1:12: expected …``: with the query ``text``,
+    explained in plain words with an excerpt (:func:`attgraph.knowledge.syntax.explain`; ``prefixes`` are those the
+    service declares, ``shift`` the lines of ours the engine read before the text); else with line and column."""
+    if text is not None:
+        from attgraph.knowledge.syntax import explain
+
+        return explain(text, message, prefixes, shift)
     details: dict[str, object] = {"reason": message}
     match = _POSITION.search(message)
     if match:

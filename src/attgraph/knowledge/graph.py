@@ -8,7 +8,6 @@ loader, the model for validation and the serializer.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -17,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
-from attgraph.errors import QueryError, QuerySyntaxError
+from attgraph.errors import QueryError
 from attgraph.settings import Settings
 
 from . import namedqueries
@@ -26,11 +25,11 @@ from .loader import LoadedFile, bind_prefixes, discover, load_files
 from .namedqueries import NamedQuery
 from .namespaces import PREFIXES, prefixes_for
 from .results import QueryResult, from_engine
+from .syntax import explain
 
 __all__ = ["Counts", "KnowledgeGraph", "internal_query"]
 
 _SPARQL_DIR = Path(__file__).resolve().parent / "sparql"
-_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
 @cache
@@ -141,12 +140,7 @@ class KnowledgeGraph:
             )
             return from_engine(result)
         except SyntaxError as error:
-            message = str(error)
-            match = _POSITION.search(message)
-            details: dict[str, object] = {"reason": message}
-            if match:
-                details.update(line=int(match[1]), column=int(match[2]))
-            raise QuerySyntaxError(f"the query does not parse: {message}", details) from None
+            raise explain(sparql, str(error), PREFIXES) from None
         except RuntimeError as error:
             raise QueryError(f"the query could not be evaluated: {error}", {"reason": str(error)}) from None
 
