@@ -105,3 +105,28 @@ def test_the_api_page_lists_every_route_from_here(server: Server, browser: objec
     assert "/queries/article-headings" in [p.strip().replace("\u200b", "") for p in paths]
     page.screenshot(path=str(ARTIFACTS / "api-page.png"), full_page=False)
     assert outside == []
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_a_list_page_filters_and_fits(project_server: Server, browser: object, width: int) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((project_server.base, "data:")) else outside.append(r.url))
+    page.goto(f"{project_server.base}/list/")
+    page.get_by_role("link", name="Recommendations").click()
+    rows = page.locator("table.list-table tbody tr")
+    before = rows.count()
+    facet = page.locator('section.facet[data-facet="session"] li a').first
+    chosen = facet.inner_text()
+    facet.click()
+    expect(page.locator('section.facet[data-facet="session"] li.selected')).to_have_count(1)
+    after = rows.count()
+    assert 0 < after < before
+    expect(rows.first).to_contain_text(chosen)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(ARTIFACTS / f"list-{width}.png"), full_page=True)
+    assert outside == []

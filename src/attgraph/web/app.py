@@ -29,6 +29,7 @@ from .context import Context
 from .description import description_router
 from .editor import editor_router
 from .errors import install_handlers
+from .lists import lists_router
 from .lookups import LookupLane
 from .middleware import HeadAsGet, SecurityHeaders
 from .openapi import install_openapi
@@ -120,7 +121,8 @@ def create_app(graph: KnowledgeGraph, settings: Settings | None = None, executor
 
     app.router.routes.extend(routes)
     for router in (description_router(ctx.descriptions, ctx.dumps, settings), queries_router(ctx),
-                   editor_router(ctx), search_router(ctx), validate_router(ctx), resources_router(ctx),
+                   editor_router(ctx), search_router(ctx), validate_router(ctx), lists_router(ctx),
+                   resources_router(ctx),
                    pages_router(ctx)):
         app.include_router(router)
     app.include_router(install_openapi(app, graph.catalog, settings))

@@ -91,6 +91,17 @@ _ROUTES: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/queries/{name}"): {"responses": _answer({**_HTML, **_RESULTS, **_RDF}, "the result", 400, 404, 503)},
     ("get", "/query"): {"responses": _answer(_HTML, "the query page")},
     ("get", "/api"): {"responses": _answer(_HTML, "this API, documented (Swagger UI)")},
+    ("get", "/list/"): {"responses": _answer(
+        {**_HTML, "application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}, "the lists")},
+    ("get", "/list/{name}"): {
+        "parameters": [
+            {"name": "sort", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "the column to sort on (label, or one of the list's columns)"},
+            {"name": "order", "in": "query", "required": False, "schema": {"enum": ["asc", "desc"]}},
+            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}}],
+        "responses": _answer({**_HTML, "application/json": {"schema": {"type": "object", "required": [
+            "list", "total", "page", "pages", "items", "facets"]}}},
+            "one list; facets are query-string fields named after their column (?session=session:CSP11)", 400, 404)},
     ("get", "/schemas/validation-report.json"): {"responses": _answer(
         {"application/schema+json": {"schema": {"type": "object"}}}, "the JSON Schema of the validation report")},
     ("get", "/api/search"): {"responses": _answer(
