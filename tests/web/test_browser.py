@@ -130,3 +130,47 @@ def test_a_list_page_filters_and_fits(project_server: Server, browser: object, w
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=str(ARTIFACTS / f"list-{width}.png"), full_page=True)
     assert outside == []
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_the_body_timeline_fits_with_every_cycle(project_server: Server, browser: object, width: int) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{project_server.base}/id/body/WGETI")
+    cycles = sorted({t for t in page.locator("table.picture-listing td:nth-child(3)").all_inner_texts()})
+    assert cycles, "the listing names the cycles"
+    if width >= 1000:
+        timeline = page.locator("svg.timeline")
+        expect(timeline).to_be_visible()
+        box = timeline.bounding_box()
+        column = page.locator("main").bounding_box()
+        assert box is not None and column is not None and box["x"] + box["width"] <= column["x"] + column["width"]
+        labels = [t for t in timeline.locator("text").all_text_contents() if t.startswith("CSP")]
+        assert labels == sorted(labels, key=lambda t: int(t[3:])) and len(labels) >= 2
+    else:
+        expect(page.locator("svg.timeline")).to_be_hidden()
+        expect(page.locator("table.picture-listing")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(ARTIFACTS / f"timeline-{width}.png"), full_page=False)
+
+
+PAGES = ["/", "/query", "/queries", "/queries/chairs-of-body", "/search?q=WGETI", "/id/article/7", "/id/body/WGETI",
+         "/id/person/stela-petrovic", "/list/", "/list/documents", "/validate", "/ontology"]
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_no_page_is_wider_than_the_screen(project_server: Server, browser: object, width: int) -> None:
+    from playwright.sync_api import Browser
+
+    assert isinstance(browser, Browser)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    wide = {}
+    for path in PAGES:
+        page.goto(f"{project_server.base}{path}")
+        found = page.evaluate("document.documentElement.scrollWidth")
+        if found > width:
+            wide[path] = found
+    assert wide == {}

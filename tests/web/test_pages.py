@@ -95,9 +95,14 @@ def test_body_page_draws_the_posts_on_a_timeline(server: Server) -> None:
     svg = re.search(r'<svg xmlns="http://www.w3.org/2000/svg" class="timeline".*?</svg>', text, re.S)
     assert svg is not None
     labels = re.findall(r"<text [^>]*>([^<]*)</text>", svg.group())
-    assert labels == ["CSP4", "CSP5", "CSP6", "Chair of the test working group", "Ada EXAMPLE", "Bo SAMPLE",
-                      "Facilitator of the test sub-working group", "Bo SAMPLE"]
+    assert labels == ["CSP4", "CSP5", "CSP6", "Chair of the test working", "group", "Ada EXAMPLE", "Bo SAMPLE",
+                      "Facilitator of the test", "sub-working group", "Bo SAMPLE"]
     assert '<a href="/id/person/ada-example">' in svg.group()
+    listing = re.search(r'<table class="result-table picture-listing">.*?</table>', text, re.S)
+    assert listing is not None
+    rows = re.findall(r"<tr><td>.*?</td><td>(.*?)</td><td>(.*?)</td></tr>", listing.group())
+    assert [(re.sub("<[^>]+>", "", holder), span) for holder, span in rows] == [
+        ("Ada EXAMPLE", "CSP4–CSP5"), ("Bo SAMPLE", "CSP6"), ("Bo SAMPLE", "CSP5")]
 
 
 def test_framework_page_draws_the_steps_in_order(server: Server) -> None:

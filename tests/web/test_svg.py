@@ -24,9 +24,20 @@ def test_timeline_has_a_column_per_cycle_and_a_bar_per_run() -> None:
     root = parse(svg.timeline("Posts", bars))
     assert texts(root) == ["CSP4", "CSP5", "CSP6", "Chair", "Ada", "Bo", "Facilitator", "Bo"]
     rects = [r for r in root.iter("{http://www.w3.org/2000/svg}rect") if r.get("rx") == "4"]
+    # the names take 232 px; the three columns share the rest of the 1,120 px (292 px each)
     assert [(r.get("x"), r.get("width")) for r in rects] == [
-        ("350.2", "218.0"), ("574.2", "106.0"), ("462.2", "106.0")]
+        ("235.0", "578.0"), ("819.0", "286.0"), ("527.0", "286.0")]
     assert [a.get("href") for a in root.iter("{http://www.w3.org/2000/svg}a")] == ["/id/person/ada"]
+    assert root.get("width") == "1120"
+
+
+def test_every_cycle_of_a_long_timeline_fits_the_column() -> None:
+    bars = [svg.Bar("Chair", f"Holder number {n} with a long name", n, n) for n in range(1, 13)]
+    root = parse(svg.timeline("Posts", bars))
+    assert root.get("width") == "1120"
+    assert [t for t in texts(root) if t.startswith("CSP")] == [f"CSP{n}" for n in range(1, 13)]
+    names = [t for t in texts(root) if not t.startswith("CSP") and t != "Chair"]
+    assert names[:2] == ["Holder", "number…"]  # two lines in a 67 px bar; the whole name is its tooltip
 
 
 def test_flow_keeps_the_order_given_and_draws_arrows_between_steps() -> None:

@@ -134,16 +134,23 @@ def _svg(width: float, height: float, title: str, body: list[str], css_class: st
             f"<title>{escape(title)}</title>" + "".join(body) + "</svg>")
 
 
-def timeline(title: str, bars: Sequence[Bar]) -> str:
-    """Posts as rows, CSP cycles as columns, one bar per holder and run of cycles."""
+#: The width a timeline is drawn for: the page's main column at 1280 px (narrower screens get the list instead).
+TIMELINE_WIDTH = 1120.0
+
+
+def timeline(title: str, bars: Sequence[Bar], width: float = TIMELINE_WIDTH) -> str:
+    """Posts as rows, CSP cycles as columns, one bar per holder and run of cycles, drawn to ``width``: the
+    columns share what the post names leave, so every cycle is in the picture; a holder's name takes two lines
+    in its bar when it needs them (and its full form is the bar's tooltip)."""
     rows: list[str] = []
     for bar in bars:
         if bar.row not in rows:
             rows.append(bar.row)
     first = min((b.first for b in bars), default=1)
     last = max((b.last for b in bars), default=first)
-    label_cells, column, row_height, top = 46, 112.0, 40.0, 34.0
+    label_cells, row_height, top = 30, 50.0, 34.0
     left = label_cells * _CHAR + 16
+    column = max(48.0, (width - left - 12) / (last - first + 1))
     width = left + (last - first + 1) * column + 12
     height = top + len(rows) * row_height + 10
     body = [f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>']
@@ -155,7 +162,7 @@ def timeline(title: str, bars: Sequence[Bar]) -> str:
     hrefs = {b.row: b.row_href for b in bars}
     for index, row in enumerate(rows):
         y = top + index * row_height
-        lines = wrap(row, label_cells, max_lines=2)
+        lines = wrap(row, label_cells, max_lines=3)
         first_y = y + row_height / 2 + 4 - (len(lines) - 1) * 7.5
         label = "".join(_text(8, first_y + 15 * i, line, fill="#1d2731") for i, line in enumerate(lines))
         body.append(_link(hrefs.get(row), f"<g><title>{escape(row)}</title>{label}</g>"))
@@ -164,9 +171,12 @@ def timeline(title: str, bars: Sequence[Bar]) -> str:
             x = left + (bar.first - first) * column + 3
             span = (bar.last - bar.first + 1) * column - 6
             cells = max(3, int(span / (_CHAR * 1.08)) - 1)
-            shape = (f'<rect x="{x:.1f}" y="{y + 4:.1f}" width="{span:.1f}" height="{row_height - 8:.1f}" rx="4" '
+            names = wrap(bar.label, cells, max_lines=2)
+            text_y = y + row_height / 2 + 4 - (len(names) - 1) * 7.5
+            shape = (f'<rect x="{x:.1f}" y="{y + 3:.1f}" width="{span:.1f}" height="{row_height - 6:.1f}" rx="4" '
                      f'fill="{colour}"><title>{escape(bar.label)}</title></rect>'
-                     + _text(x + 6, y + row_height / 2 + 4, _shorten(bar.label, cells), fill="#ffffff"))
+                     + "".join(_text(x + 5, text_y + 15 * i, _shorten(line, cells), fill="#ffffff")
+                               for i, line in enumerate(names)))
             body.append(_link(bar.href, shape))
     return _svg(width, height, title, body, "timeline")
 

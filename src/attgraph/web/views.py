@@ -27,6 +27,8 @@ __all__ = ["ARTICLE_SECTIONS", "Picture", "PropertyGroup", "ResourceView", "Sect
 _LABELS = (str(RDFS.label), str(SKOS.prefLabel))
 _TYPE = str(RDF.type)
 _DERIVED = str(PROV.wasDerivedFrom)
+#: What a page says first, when the resource has it: a definition, a unit's text, a summary (in that order).
+_LEAD = (str(SKOS.definition), str(ATT.text), str(ATT.summary))
 #: The sections of an article page, in order; an item goes to the first class it belongs to.
 ARTICLE_SECTIONS = tuple(str(ATT[name]) for name in (
     "Provision", "Framework", "Step", "GuidanceElement", "GuidanceDocument", "Concept", "Recommendation",
@@ -71,6 +73,8 @@ class Picture:
     title: str
     svg: Markup
     lead: bool = False
+    #: The same as rows of text, for screens too narrow for the picture: (row, bar, what it spans) as links.
+    listing: tuple[tuple[Link, Link, str], ...] = ()
 
 
 @dataclass
@@ -87,6 +91,10 @@ class ResourceView:
     sections: list[Section]
     pictures: list[Picture]
     inverse_truncated: bool = False
+    #: The point first: the definition, text or summary of the resource, each with its language note.
+    lead: list[Value] = field(default_factory=list)
+    #: For a person: each post held, as (post, body, cycle, begin, end, note on the bounds).
+    posts: list[tuple[Link, Link, Link, str, str, str]] = field(default_factory=list)
 
 
 def _text(row: dict[str, Term], name: str) -> str:
@@ -142,7 +150,11 @@ async def resource_view(ctx: Context, iri: str) -> ResourceView:
     sources = [v for g in properties if g.property.iri == _DERIVED for v in g.values if v.unit_text]
     view = ResourceView(resource, en, zh, [ctx.link(t) for t in types], properties, inverse, sources, [], [],
                         incoming_answer.truncated)
+    view.lead = [value for prop in _LEAD for group in properties if group.property.iri == prop
+                 for value in group.values if not value.link]
     view.pictures.append(_neighbourhood(resource, properties, inverse))
+    if ctx.vocabulary.is_a(types, str(ATT.Person)):
+        view.posts = await _posts(ctx, iri)
     if ctx.vocabulary.is_a(types, str(ATT.Article)):
         view.sections = await _article_sections(ctx, iri)
     if ctx.vocabulary.is_a(types, str(ATT.Body)):
@@ -191,6 +203,27 @@ async def _article_sections(ctx: Context, iri: str) -> list[Section]:
     return [s for s in sections.values() if s.items]
 
 
+async def _posts(ctx: Context, iri: str) -> list[tuple[Link, Link, Link, str, str, str]]:
+    """The posts a person held, from the named query ``posts-of-person``, in the order of their cycles."""
+    query = ctx.graph.catalog.get("posts-of-person")
+    if query is None:
+        return []
+    rows = (await ctx.gateway.run(query.sparql, query.bindings({"person": iri}))).result.rows()
+    names = {_text(r, "thing"): (_text(r, "thingEn"), _text(r, "thingZh"))
+             for r in await ctx.rows("person_posts_labels", {"person": iri})}
+
+    def named(key: str) -> Link:
+        found = _text(row, key)
+        return ctx.link(found, *names.get(found, ("", "")))
+
+    posts = []
+    for row in rows:
+        derived = [side for side in ("begin", "end") if _text(row, f"{side}From") == "cycle"]
+        note = f"the {' and '.join(derived)} from the cycle (rule:cycle-boundary)" if derived else ""
+        posts.append((named("post"), named("body"), named("cycle"), _text(row, "begin"), _text(row, "end"), note))
+    return posts
+
+
 def _runs(ordinals: list[int]) -> list[tuple[int, int]]:
     """Consecutive runs in sorted ``ordinals``: [4, 5, 7] → [(4, 5), (7, 7)]."""
     runs: list[tuple[int, int]] = []
@@ -216,7 +249,10 @@ async def _timeline(ctx: Context, iri: str, resource: Link) -> Picture | None:
     if not bars:
         return None
     title = f"Posts of {resource.text} by CSP cycle"
-    return Picture(title, Markup(svg.timeline(title, bars)), lead=True)
+    listing = tuple((ctx.link(post, names[post]), ctx.link(holder, names[holder]),
+                     f"CSP{first}" if first == last else f"CSP{first}–CSP{last}")
+                    for (post, holder), ordinals in held.items() for first, last in _runs(ordinals))
+    return Picture(title, Markup(svg.timeline(title, bars)), lead=True, listing=listing)
 
 
 async def _flow(ctx: Context, iri: str, resource: Link) -> Picture | None:
