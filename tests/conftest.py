@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from attgraph.knowledge.graph import KnowledgeGraph
+from attgraph.knowledge.namedqueries import expand
+from attgraph.knowledge.namespaces import PREFIXES
 from attgraph.settings import PROJECT_ROOT, Settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -170,3 +172,14 @@ def live_server() -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def iri(curie: str) -> str:
+    """A prefixed name expanded with the project's prefixes (:func:`attgraph.knowledge.namedqueries.expand`);
+    "" stays "" (an unbound cell)."""
+    return expand(curie) if curie else ""
+
+
+def unit(path: str) -> str:
+    """The IRI of a source unit from its path under ``source:`` (``wgeti-csp11-report/p7``)."""
+    return PREFIXES["source"] + path

@@ -17,20 +17,9 @@ import pytest
 
 from attgraph.checks.provenance import check_provenance
 from attgraph.knowledge.graph import KnowledgeGraph
-from attgraph.knowledge.namespaces import ATT, PREFIXES, RDF
+from attgraph.knowledge.namespaces import ATT, RDF
 
-
-def iri(curie: str) -> str:
-    """Expand a prefixed name with the project's prefixes; "" stays ""."""
-    if not curie:
-        return ""
-    prefix, _, local = curie.partition(":")
-    return PREFIXES[prefix] + local
-
-
-def unit(path: str) -> str:
-    """The IRI of a source unit, ``wgeti-csp11-report/p7``."""
-    return f"{PREFIXES['source']}{path}"
+from .conftest import iri, unit
 
 
 def sources(graph: KnowledgeGraph, subject: str, predicate: str, value: str) -> list[dict[str, str]]:

@@ -18,6 +18,8 @@ from attgraph.knowledge.formats import graph_format
 from attgraph.knowledge.graph import KnowledgeGraph
 from attgraph.knowledge.namespaces import PREFIXES
 
+from ..conftest import iri, unit
+
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 
 V1 = "framework:gbv-flowchart-2025-control-arms"
@@ -27,17 +29,6 @@ IAC = "framework:interagency-cooperation-steps"
 GUIDE = "document:voluntary-guide-art-6-7"
 
 
-def iri(curie: str) -> str:
-    """Expand a prefixed name (``framework:x/step-1``) with the project's prefixes; "" stays ""."""
-    if not curie:
-        return ""
-    prefix, _, local = curie.partition(":")
-    return PREFIXES[prefix] + local
-
-
-def unit(path: str) -> str:
-    """The IRI of a source unit, ``key/path``."""
-    return PREFIXES["source"] + path
 
 
 def rows(graph: KnowledgeGraph, name: str, params: dict[str, str] | None = None) -> list[dict[str, str]]:

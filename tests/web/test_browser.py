@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,14 +33,23 @@ def browser() -> Iterator[object]:
             running.close()
 
 
-def test_run_an_example_and_follow_a_link(server: Server, browser: object) -> None:
-    from playwright.sync_api import Browser, expect
+def open_page(browser: object, base: str, width: int = 1280) -> tuple[Any, list[str]]:
+    """A new page ``width`` px wide in the real browser, and the list that collects every request it makes to a
+    host other than ``base`` (``data:`` URLs aside)."""
+    from playwright.sync_api import Browser
 
     assert isinstance(browser, Browser)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": 900})
     outside: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith((server.base, "data:")) else outside.append(r.url))
+    page.on("request", lambda r: None if r.url.startswith((base, "data:")) else outside.append(r.url))
+    return page, outside
+
+
+def test_run_an_example_and_follow_a_link(server: Server, browser: object) -> None:
+    from playwright.sync_api import expect
+
+    page, outside = open_page(browser, server.base, 1280)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
@@ -67,16 +77,12 @@ def test_run_an_example_and_follow_a_link(server: Server, browser: object) -> No
 
 
 def test_the_validation_report_fits_the_page_and_keeps_the_text(project_server: Server, browser: object) -> None:
-    from playwright.sync_api import Browser, expect
+    from playwright.sync_api import expect
 
     from tests.test_validation import FIVE
 
-    assert isinstance(browser, Browser)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     text = FIVE.read_text(encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    outside: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith((project_server.base, "data:")) else outside.append(r.url))
+    page, outside = open_page(browser, project_server.base, 1280)
     page.goto(f"{project_server.base}/validate")
     page.locator('textarea[name="data"]').fill(text)
     page.get_by_role("button", name="Validate 验证").click()
@@ -92,12 +98,9 @@ def test_the_validation_report_fits_the_page_and_keeps_the_text(project_server: 
 
 
 def test_the_api_page_lists_every_route_from_here(server: Server, browser: object) -> None:
-    from playwright.sync_api import Browser, expect
+    from playwright.sync_api import expect
 
-    assert isinstance(browser, Browser)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    outside: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith((server.base, "data:")) else outside.append(r.url))
+    page, outside = open_page(browser, server.base, 1280)
     page.goto(f"{server.base}/api")
     expect(page.locator(".opblock-summary-path").first).to_be_visible(timeout=30_000)
     paths = page.locator(".opblock-summary-path").all_inner_texts()
@@ -109,13 +112,9 @@ def test_the_api_page_lists_every_route_from_here(server: Server, browser: objec
 
 @pytest.mark.parametrize("width", [1280, 400])
 def test_a_list_page_filters_and_fits(project_server: Server, browser: object, width: int) -> None:
-    from playwright.sync_api import Browser, expect
+    from playwright.sync_api import expect
 
-    assert isinstance(browser, Browser)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    outside: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith((project_server.base, "data:")) else outside.append(r.url))
+    page, outside = open_page(browser, project_server.base, width)
     page.goto(f"{project_server.base}/list/")
     page.get_by_role("link", name="Recommendations").click()
     rows = page.locator("table.list-table tbody tr")
@@ -134,11 +133,9 @@ def test_a_list_page_filters_and_fits(project_server: Server, browser: object, w
 
 @pytest.mark.parametrize("width", [1280, 400])
 def test_the_body_timeline_fits_with_every_cycle(project_server: Server, browser: object, width: int) -> None:
-    from playwright.sync_api import Browser, expect
+    from playwright.sync_api import expect
 
-    assert isinstance(browser, Browser)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    page, _ = open_page(browser, project_server.base, width)
     page.goto(f"{project_server.base}/id/body/WGETI")
     cycles = sorted({t for t in page.locator("table.picture-listing td:nth-child(3)").all_inner_texts()})
     assert cycles, "the listing names the cycles"
@@ -163,10 +160,7 @@ PAGES = ["/", "/query", "/queries", "/queries/chairs-of-body", "/search?q=WGETI"
 
 @pytest.mark.parametrize("width", [1280, 400])
 def test_no_page_is_wider_than_the_screen(project_server: Server, browser: object, width: int) -> None:
-    from playwright.sync_api import Browser
-
-    assert isinstance(browser, Browser)
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    page, _ = open_page(browser, project_server.base, width)
     wide = {}
     for path in PAGES:
         page.goto(f"{project_server.base}{path}")

@@ -80,7 +80,7 @@ def check_files(inputs: Sequence[UserInput], shapes: Graph, base: ox.Store, agai
     """Validate ``inputs`` added to ``base`` (a new store: our asserted graph, or our ontology alone), locate
     each finding in the files, and set apart those of ``own`` (the findings of ``base`` alone)."""
     for item in inputs:
-        base.extend(ox.Quad(t.subject, t.predicate, t.object) for t in _triples(item))
+        base.extend(ox.Quad(t.subject, t.predicate, t.object) for t in item.triples)
     report = validate(base, shapes)
     known = {own_key(result) for result in own}
     findings: list[Finding] = []
@@ -92,7 +92,7 @@ def check_files(inputs: Sequence[UserInput], shapes: Graph, base: ox.Store, agai
             findings.append(Finding(result, locate(result, inputs)))
     findings.sort(key=lambda f: (f.location is None, f.location.file if f.location else "",
                                  f.location.line if f.location else 0, f.result.shape, f.result.focus))
-    files = tuple((item.name, item.format.name, len(_triples(item))) for item in inputs)
+    files = tuple((item.name, item.format.name, len(item.triples)) for item in inputs)
     return FileReport(against, files, tuple(findings), tuple(ours), report.graph)
 
 
@@ -103,12 +103,6 @@ def own_key(result: ValidationResult) -> tuple[str, ...]:
     value = "_:" if (result.value or "").startswith("_:") else (result.value or "")
     return (result.shape_iri, result.component, focus, result.path or "", value,
             "" if focus == "_:" else result.message)
-
-
-def _triples(item: UserInput) -> tuple[ox.Triple, ...]:
-    if item.triples:
-        return item.triples
-    return tuple(ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in item.graph)  # type: ignore[arg-type]
 
 
 def _ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -29,7 +29,7 @@ _POSITION = re.compile(r"error at (\d+):(\d+)")
 _SKIP = re.compile(r'<[^<>"{}|^`\\\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
 _PNAME = re.compile(r"(?<![\w?$:./\\-])([A-Za-z][\w.-]*)?:((?:[\w%-]|\\[^\s]|\.(?=[\w%\\-]))*)")
-_DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+_DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 _SLASHED = re.compile(r"/([\w%.-]*[\w%-])")
 _EXPECTED = re.compile(r"expected (?:one of )?(.*)$", re.S)
 #: One item of the engine's list: a quoted token, a character range, or words.
@@ -71,10 +71,15 @@ def _nearest(prefix: str, known: Mapping[str, str]) -> str | None:
     return close[0] if close else None
 
 
+def _declarations(text: str) -> dict[str, str]:
+    """The prefixes the query declares itself, with their namespaces."""
+    return {m.group(1) or "": m.group(2) for m in _DECLARED.finditer(text)}
+
+
 def _undeclared(text: str, known: Mapping[str, str]) -> list[str]:
     """Hints for the prefixes used but declared nowhere (neither in the query nor among ``known``)."""
     plain = _blank(text)
-    declared = {m.group(1) or "" for m in _DECLARED.finditer(plain)} | set(known)
+    declared = set(_declarations(text)) | set(known)
     hints, seen = [], set()
     for match in _PNAME.finditer(plain):
         prefix = match.group(1) or ""
@@ -97,8 +102,7 @@ def _full(prefix: str, local: str, known: Mapping[str, str], declared: Mapping[s
 def _name_hints(text: str, known: Mapping[str, str]) -> list[str]:
     """Hints for prefixed names with a ``/`` in them or a ``.`` at their end."""
     plain = _blank(text)
-    declared = {m.group(1) or "": m.group(2) for m in re.finditer(
-        r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", text, re.IGNORECASE)}
+    declared = _declarations(text)
     hints = []
     for match in _PNAME.finditer(plain):
         prefix, local, end = match.group(1) or "", match.group(2), match.end()
