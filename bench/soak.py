@@ -13,6 +13,8 @@ For ``--seconds`` it runs, from their own loopback addresses (127.0.0.0/8 is all
 * ``slow headers``: connections sending one header line every 2 s;
 * ``slow body``: uploads sending their body a byte a second;
 * ``uploads``: a 1,000,000-triple Turtle upload and JSON-LD nested 3,300 deep, to /api/validate;
+* ``validations``: four clients looping a small valid upload that links to the graph, so that each is checked
+  with the whole graph (the costliest validation a stranger can ask for without being refused);
 * ``odd``: 100 KB URLs, ``/id/%3Cscript%3E``, requests abandoned halfway through their body, garbage;
 
 and a well-behaved client (its own address, which has sent quick queries before) asking ``ASK {}``,
@@ -250,6 +252,8 @@ class Soak:
                       {"Content-Type": "text/turtle"}, pause=0.5),
             self.loop("uploads", "127.0.1.6", "POST", "/api/validate", deep,
                       {"Content-Type": "application/ld+json"}, pause=0.5),
+            *(self.loop("validations", "127.0.1.9", "POST", "/api/validate", LINKED, {"Content-Type": "text/turtle"})
+              for _ in range(4)),
             self.loop("odd", "127.0.1.7", "GET", "/sparql?query=" + "a" * 102_400, pause=0.2),
             self.loop("odd", "127.0.1.7", "GET", "/id/%3Cscript%3E", pause=0.2),
             self.loop("odd", "127.0.1.7", "BREW", "/ coffee", pause=0.2),
@@ -264,6 +268,13 @@ def _observe(port: int, seconds: float, pid: int,
     run = Soak(port, seconds)
     asyncio.run(run.observe(pid))
     results.put((dict(run.good), run.timeline))
+
+
+#: A small file that links to our graph: checking it validates the whole graph beside it.
+LINKED = (b"@prefix att: <https://w3id.org/attgraph/ontology#> .\n"
+          b"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+          b"<https://example.org/soak/note> a att:Recommendation ; rdfs:label \"soak\"@en , \"soak\"@zh ;\n"
+          b"    att:addressedTo <https://w3id.org/attgraph/id/session/CSP12> ; att:status att:proposed .\n")
 
 
 def _uploads() -> bytes:

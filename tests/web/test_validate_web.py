@@ -183,3 +183,30 @@ def test_five_planted_mistakes_on_the_page_with_the_text_kept(project_server: Se
                        timeout=120)
     assert "checked with our ontology alone.</p>" in alone.text
     assert '<input type="checkbox" name="alone" value="1" checked>' in alone.text
+
+
+@pytest.fixture(scope="module")
+def two_slots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server with two validation slots (six workers: a third of them)."""
+    root: Path = make_fixture_project(tmp_path_factory.mktemp("two-slots"))
+    with serving(root, {**LIMITS, "ATTGRAPH_WORKERS": "6"}) as running:
+        yield running
+
+
+def _validate_from(server: Server, address: str) -> httpx.Response:
+    with httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=60) as client:
+        return client.post(f"{server.base}/api/validate", content=GOOD.encode(),
+                           headers={"content-type": "text/turtle", "accept": "application/json"})
+
+
+def test_one_address_cannot_take_every_validation_slot(two_slots: Server) -> None:
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        same = list(pool.map(lambda _: _validate_from(two_slots, "127.0.0.1"), range(2)))
+    assert sorted(r.status_code for r in same) == [200, 503]
+    busy = next(r for r in same if r.status_code == 503)
+    assert busy.json()["error"] == {"code": "service_busy", "status": 503, "details": {"retry_after": 8, "share": 1},
+                                    "message": "this address is validating already (at most 1 at once); try again "
+                                               "in 8 s"}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        apart = list(pool.map(lambda a: _validate_from(two_slots, a), ["127.0.0.1", "127.0.0.2"]))
+    assert [r.status_code for r in apart] == [200, 200]

@@ -25,6 +25,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
+from attgraph.engine.admission import CLIENT
 from attgraph.engine.budget import validations_per_process
 from attgraph.errors import AttgraphError, FormatError, QueryTimeout, ServiceBusy
 from attgraph.knowledge.formats import GRAPH_FORMATS, Format, by_extension, graph_format
@@ -43,6 +44,8 @@ _JSON = Format("json", ("application/json",), "json", GRAPH_FORMATS[0].engine)
 #: The formats of a report besides its page: JSON and the SHACL report graph in Turtle.
 REPORT_FORMATS: tuple[Format, ...] = (_JSON, graph_format("turtle"))
 _YES = frozenset({"1", "true", "on", "yes"})
+#: The validations one client may run at once in a service process.
+PER_CLIENT = 1
 #: The most text the page gives back in its form after a check.
 _KEPT_TEXT = 1 << 20
 
@@ -118,21 +121,29 @@ async def read_upload(request: Request, limit: int) -> Upload:
 
 
 class Validator:
-    """Runs validation jobs under a concurrency cap and a deadline."""
+    """Runs validation jobs under a concurrency cap and a deadline. One client (an address, as the query
+    admission tells them apart) holds at most :data:`PER_CLIENT` of the slots, so that one client looping
+    uploads cannot keep everyone else from validating."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.capacity = validations_per_process(ctx.settings.workers)
         self.running = 0
+        self.by_client: dict[str, int] = {}
 
     async def run(self, upload: Upload) -> dict[str, Any]:
         """The job's outcome: ``{"report": …, "turtle": …}``; raises the job's error."""
         settings = self.ctx.settings
+        client = CLIENT.get()
+        retry = max(1, math.ceil(settings.validation_timeout / 4))
         if self.running >= self.capacity:
-            retry = max(1, math.ceil(settings.validation_timeout / 4))
             raise ServiceBusy(f"too many validations at once (at most {self.capacity}); try again in {retry} s",
                               {"retry_after": retry, "limit": self.capacity})
+        if self.by_client.get(client, 0) >= PER_CLIENT:
+            raise ServiceBusy(f"this address is validating already (at most {PER_CLIENT} at once); try again in "
+                              f"{retry} s", {"retry_after": retry, "share": PER_CLIENT})
         self.running += 1
+        self.by_client[client] = self.by_client.get(client, 0) + 1
         command = [sys.executable, "-m", "attgraph.engine.validation_job", str(settings.root), upload.format.name,
                    upload.name, str(settings.max_upload_triples), str(self.ctx.memory.allowance_mb),
                    str(os.getpid()), "ontology" if upload.alone else "graph"]
@@ -153,6 +164,9 @@ class Validator:
                                    {"limit": settings.validation_timeout}, code="validation_timeout") from None
         finally:
             self.running -= 1
+            self.by_client[client] -= 1
+            if not self.by_client[client]:
+                del self.by_client[client]
         try:
             outcome: dict[str, Any] = json.loads(b"".join(chunks))
         except ValueError:
